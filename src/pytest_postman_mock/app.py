@@ -1,0 +1,275 @@
+"""The WSGI app: one request through access check, CORS, outage, overrides, matching,
+rendering and delay, then into the call log before the response leaves.
+
+Per-test state (which test is running, its seeded dynamic values, its overrides
+and outage) lives here and is swapped by the plugin between tests, so one
+server serves a whole session while every test sees only its own world.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+import traceback
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request, Response
+
+from .bodies import IncomingBody
+from .dynamic import DynamicValues
+from .engine import Engine, Outcome
+from .journal import Call, Journal
+from .matching import Incoming
+from .responses import Rendered
+from .settings import MAX_DELAY_MS
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+REDACTED = "[redacted]"
+CORS_MAX_AGE = "86400"
+SAFELISTED = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    }
+)
+UNAUTHORIZED = {
+    "error": {
+        "name": "mockNotFoundError",
+        "header": "Unable to find mock",
+        "message": "Please refresh and try again.",
+    }
+}
+SERVER_ERROR = {
+    "error": {
+        "name": "mockServerError",
+        "header": "Mock server error",
+        "message": "The mock server failed on this request; see its call log.",
+    }
+}
+
+
+def derive_seed(seed: int, key: str) -> int:
+    """A stable per-test seed from the session seed and the test id (order-independent)."""
+    digest = hashlib.sha256(f"{seed}\0{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def raw_path(environ: WSGIEnvironment) -> str:
+    """The request path still percent-encoded, as the client sent it (no double decoding)."""
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not uri:
+        return quote(environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace"))
+    uri = uri.split("?", 1)[0]
+    if "://" in uri:  # absolute-form request target
+        uri = "/" + uri.split("://", 1)[1].partition("/")[2]
+    return uri or "/"
+
+
+class MockApp:
+    """A WSGI application serving one engine, with per-test state swapped by the plugin."""
+
+    def __init__(self, engine: Engine, journal: Journal | None = None) -> None:
+        self.engine = engine
+        self.settings = engine.settings
+        self.journal = journal or Journal(self.settings.max_calls)
+        self.seed = self.settings.seed if self.settings.seed is not None else 0
+        self.current_test: str | None = None
+        self._dynamic = DynamicValues(derive_seed(self.seed, ""))
+        self._dynamic_lock = threading.Lock()
+        self.outage: Rendered | None = None
+
+    def begin_test(self, test_id: str | None, seed: int | None = None) -> None:
+        """Start a test's world: its calls are tagged with `test_id`, its values reseeded.
+
+        `seed` defaults to one derived from the server's seed and `test_id`.
+        """
+        self.current_test = test_id
+        if seed is None:
+            seed = derive_seed(self.seed, test_id or "")
+        with self._dynamic_lock:
+            self._dynamic = DynamicValues(seed)
+        self.outage = None
+
+    def dynamic(self, name: str) -> str | None:
+        with self._dynamic_lock:
+            return self._dynamic.resolve(name)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        served_at = datetime.now(timezone.utc)
+        request = Request(environ)
+        request.max_content_length = self.settings.max_body
+        test_id = self.current_test
+        notes: list[str] = []
+        body = b""
+        outcome: Outcome | None = None
+        error: str | None = None
+        try:
+            body = request.get_data(cache=True)
+            incoming = self._incoming(request, environ, body)
+            rendered, outcome = self._answer(request, incoming, notes)
+            delay = self._delay(request, notes)
+            if delay:
+                time.sleep(delay / 1000)
+        except RequestEntityTooLarge:
+            rendered = Rendered.json(
+                413,
+                {
+                    "error": {
+                        "name": "payloadTooLargeError",
+                        "header": "Request body too large",
+                        "message": f"The mock accepts bodies up to {self.settings.max_body} bytes.",
+                    }
+                },
+            )
+            notes.append(f"body over max_body ({self.settings.max_body} bytes)")
+        except Exception:  # the server must keep serving whatever one request does
+            error = traceback.format_exc()
+            rendered = Rendered.json(500, SERVER_ERROR)
+        self._record(request, body, rendered, outcome, served_at, started, test_id, notes, error)
+        response = Response(
+            rendered.body,
+            status=f"{rendered.status} {rendered.reason}",
+            headers=list(rendered.headers),
+        )
+        return response(environ, start_response)
+
+    def _incoming(self, request: Request, environ: WSGIEnvironment, body: bytes) -> Incoming:
+        headers: dict[str, str] = {}
+        for key, value in request.headers.items():
+            headers.setdefault(key.lower(), value)
+        mimetype = request.mimetype
+        form = tuple(request.form.items(multi=True)) if mimetype in FORM_TYPES else None
+        return Incoming(
+            method=request.method,
+            path=raw_path(environ),
+            query=tuple(request.args.items(multi=True)),
+            headers=headers,
+            body=IncomingBody(body, request.content_type or "", form),
+        )
+
+    def _answer(
+        self, request: Request, incoming: Incoming, notes: list[str]
+    ) -> tuple[Rendered, Outcome | None]:
+        settings = self.settings
+        notes.extend(incoming.controls.notes)
+        preflight = (
+            settings.cors
+            and request.method == "OPTIONS"
+            and "access-control-request-method" in incoming.headers
+        )
+        if preflight:
+            outcome = self.engine.respond(incoming, self.dynamic)
+            if outcome.example is not None:
+                return self._cors(outcome.response, request), outcome
+            notes.append("CORS preflight answered by the mock")
+            return self._preflight(incoming), None
+        if settings.api_key is not None and not hmac.compare_digest(
+            incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
+        ):
+            notes.append("rejected: missing or wrong x-api-key")
+            return self._cors(Rendered.json(401, UNAUTHORIZED), request), None
+        if self.outage is not None:
+            notes.append("outage response")
+            return self._cors(self.outage, request), None
+        outcome = self.engine.respond(incoming, self.dynamic, with_body=request.method != "HEAD")
+        return self._cors(outcome.response, request), outcome
+
+    def _cors(self, rendered: Rendered, request: Request) -> Rendered:
+        if not self.settings.cors:
+            return rendered
+        names = {k.lower() for k, _ in rendered.headers}
+        extra: list[tuple[str, str]] = []
+        if "access-control-allow-origin" not in names:
+            extra.append(("Access-Control-Allow-Origin", "*"))
+        exposed = sorted(
+            {
+                k
+                for k, _ in rendered.headers
+                if k.lower() not in SAFELISTED and not k.lower().startswith("access-control-")
+            }
+        )
+        if exposed and "access-control-expose-headers" not in names:
+            extra.append(("Access-Control-Expose-Headers", ", ".join(exposed)))
+        if not extra:
+            return rendered
+        return Rendered(
+            rendered.status, rendered.reason, (*rendered.headers, *extra), rendered.body
+        )
+
+    def _preflight(self, incoming: Incoming) -> Rendered:
+        methods = sorted(self.engine.index.by_method) or ["GET"]
+        asked = incoming.headers.get("access-control-request-method", "").upper()
+        if asked and asked not in methods:
+            methods.append(asked)
+        headers = [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Methods", ", ".join(methods)),
+            ("Access-Control-Max-Age", CORS_MAX_AGE),
+        ]
+        asked_headers = incoming.headers.get("access-control-request-headers")
+        if asked_headers:
+            headers.append(("Access-Control-Allow-Headers", asked_headers))
+        return Rendered(204, "No Content", tuple(headers), b"")
+
+    def _delay(self, request: Request, notes: list[str]) -> int:
+        asked = request.headers.get("x-mock-response-delay")
+        if asked is not None:
+            value = asked.strip()
+            if value.isdigit() and 1 <= int(value) <= MAX_DELAY_MS:
+                return int(value)
+            notes.append(f"ignored x-mock-response-delay {asked!r}: not 1 to {MAX_DELAY_MS} ms")
+        return self.settings.delay
+
+    def _record(
+        self,
+        request: Request,
+        body: bytes,
+        rendered: Rendered,
+        outcome: Outcome | None,
+        served_at: datetime,
+        started: float,
+        test_id: str | None,
+        notes: list[str],
+        error: str | None,
+    ) -> Call:
+        example = outcome.example if outcome else None
+        preflight = outcome is None and rendered.status == 204 and request.method == "OPTIONS"
+        headers = tuple(
+            (k, REDACTED if k.lower() == "x-api-key" else v) for k, v in request.headers.items()
+        )
+        call = Call(
+            method=request.method,
+            path=request.path,
+            query=tuple(request.args.items(multi=True)),
+            headers=headers,
+            body=body,
+            status=rendered.status,
+            response_headers=rendered.headers,
+            response_body=rendered.body,
+            example=example.example.name if example else None,
+            matched=example is not None or preflight,
+            time=served_at,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            score=outcome.match.score if outcome and outcome.match else None,
+            near_misses=outcome.near_misses if outcome else (),
+            test_id=test_id,
+            error=error,
+            notes=tuple(notes),
+            request_name=example.example.item_name if example else None,
+        )
+        return self.journal.append(call)

@@ -1,0 +1,170 @@
+"""Turn a v2.0/v2.1 collection document (already parsed JSON or YAML) into the model.
+
+Folders nest to any depth; the walk is iterative so a deeply nested document
+cannot exhaust the stack. A malformed example is dropped with a warning, as
+Postman drops examples it cannot convert; a malformed request or folder is an
+error, because silently serving less than the user wrote would mislead.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from . import parts
+from .model import Collection, Example, Item, RequestSpec, Variable
+from .parts import Malformed, pointer_join, text
+
+_FolderScope = tuple[tuple[str, ...], tuple[tuple[Variable, ...], ...]]
+
+
+def parse_document(doc: Any, source: Any = None) -> Collection:
+    """Build a `Collection` from a v2 document; raises `Malformed` for unusable parts."""
+    if not isinstance(doc, dict):
+        raise Malformed("", "expected a JSON object at the top of the document")
+    info = doc.get("info")
+    if not isinstance(info, dict):
+        raise Malformed("/info", "expected an 'info' object with the collection's name")
+    items_raw = doc.get("item")
+    if not isinstance(items_raw, list):
+        raise Malformed("/item", "expected a list of requests and folders")
+    warnings: list[str] = []
+    items = _walk(items_raw, warnings)
+    return Collection(
+        name=text(info.get("name")) or "Untitled collection",
+        items=tuple(items),
+        variables=parts.variables(doc.get("variable"), "/variable"),
+        id=text(info.get("_postman_id")) or None,
+        schema=text(info.get("schema")),
+        source=source,
+        warnings=tuple(warnings),
+    )
+
+
+def _walk(items_raw: list[Any], warnings: list[str]) -> list[Item]:
+    found: list[Item] = []
+    order = 0
+    root: _FolderScope = ((), ())
+    # Preorder walk with an explicit stack: file order, and no recursion limit.
+    stack = [(e, pointer_join("/item", i), root) for i, e in enumerate(items_raw)][::-1]
+    while stack:
+        entry, pointer, (folders, scopes) = stack.pop()
+        if not isinstance(entry, dict):
+            raise Malformed(pointer, "expected a request or folder object")
+        own = parts.variables(entry.get("variable"), pointer + "/variable")
+        name = text(entry.get("name"))
+        if "request" not in entry and "item" in entry:
+            children = entry["item"]
+            if not isinstance(children, list):
+                raise Malformed(pointer + "/item", "expected a list in this folder")
+            inner: _FolderScope = ((*folders, name or "Untitled folder"), (own, *scopes))
+            stack.extend(
+                (child, pointer_join(pointer, "item", i), inner)
+                for i, child in reversed(list(enumerate(children)))
+            )
+            continue
+        item = _item(entry, pointer, folders, (own, *scopes), order, warnings)
+        order += len(item.examples)
+        found.append(item)
+    return found
+
+
+def _item(
+    entry: dict[str, Any],
+    pointer: str,
+    folders: tuple[str, ...],
+    scope: tuple[tuple[Variable, ...], ...],
+    order: int,
+    warnings: list[str],
+) -> Item:
+    if "request" not in entry:
+        raise Malformed(pointer, "expected 'request' (a request) or 'item' (a folder)")
+    name = text(entry.get("name")) or "Untitled request"
+    request = parts.request(entry["request"], pointer + "/request")
+    responses = entry.get("response")
+    if isinstance(responses, dict):
+        responses = [responses]
+    if responses is None:
+        responses = []
+    if not isinstance(responses, list):
+        raise Malformed(pointer + "/response", "expected a list of saved examples")
+    examples: list[Example] = []
+    for index, raw in enumerate(responses):
+        where = pointer_join(pointer, "response", index)
+        try:
+            examples.append(
+                _example(raw, where, request, name, folders, scope, order + len(examples))
+            )
+        except Malformed as problem:
+            label = raw.get("name") if isinstance(raw, dict) else None
+            warnings.append(
+                f"skipped example {label or index!r} of request {name!r} at "
+                f"{problem.pointer}: {problem.message}"
+            )
+    return Item(
+        name=name,
+        request=request,
+        examples=tuple(examples),
+        id=text(entry.get("id")) or None,
+        folders=folders,
+        pointer=pointer,
+    )
+
+
+def _status_code(raw: dict[str, Any], where: str) -> int:
+    """The example's code; a missing one comes from its status text, else 200."""
+    code = raw.get("code")
+    if code is None or code == "":
+        phrase = text(raw.get("status")).strip().lower()
+        by_phrase = {s.phrase.lower(): s.value for s in HTTPStatus}
+        return by_phrase.get(phrase, 200)
+    if isinstance(code, bool) or not isinstance(code, (int, str, float)):
+        raise Malformed(where + "/code", f"expected an integer status code, got {code!r}")
+    try:
+        number = int(code)
+    except ValueError:
+        raise Malformed(where + "/code", f"expected an integer status code, got {code!r}") from None
+    if number != code and str(number) != str(code).strip():
+        raise Malformed(where + "/code", f"expected an integer status code, got {code!r}")
+    if not 100 <= number <= 599:
+        raise Malformed(where + "/code", f"status code {number} is outside 100-599")
+    return number
+
+
+def _example(
+    raw: Any,
+    where: str,
+    fallback: RequestSpec,
+    item_name: str,
+    folders: tuple[str, ...],
+    scope: tuple[tuple[Variable, ...], ...],
+    order: int,
+) -> Example:
+    if not isinstance(raw, dict):
+        raise Malformed(where, "expected an example object")
+    code = _status_code(raw, where)
+    original = raw.get("originalRequest")
+    request = fallback if original is None else parts.request(original, where + "/originalRequest")
+    status = text(raw.get("status"))
+    if not status:
+        try:
+            status = HTTPStatus(code).phrase
+        except ValueError:
+            status = ""
+    body = raw.get("body")
+    language = raw.get("_postman_previewlanguage")
+    return Example(
+        name=text(raw.get("name")) or item_name,
+        code=code,
+        status=status,
+        headers=parts.pairs(raw.get("header"), where + "/header"),
+        body=body if isinstance(body, str) else text(body),
+        request=request,
+        id=text(raw.get("id")) or None,
+        preview_language=language if isinstance(language, str) else None,
+        item_name=item_name,
+        folders=folders,
+        pointer=where,
+        order=order,
+        scope=scope,
+    )

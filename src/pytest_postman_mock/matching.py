@@ -1,0 +1,264 @@
+"""Postman's example-matching algorithm (SPEC.md §2), over a precomputed index.
+
+The steps run in Postman's documented order: method; `x-mock-response-code`
+filter; `x-mock-response-id` / `x-mock-response-name` selection; path tiers
+(100, 95, 90, 85, 80, 79, 75, 70); query scoring; header and body filters
+(or the +5 bonus for a saved body equal to the incoming one); the highest
+score wins, ties going to the first example by id whose status is 200.
+
+Speed: the `ExampleIndex` (see compiled.py) answers each path tier with a
+lookup, so a request only scores examples whose path could match. Tiers are
+visited best first, and a lower tier is skipped once the best score so far is
+out of its reach (a tier can add at most +10 for the query and +5 for the
+body), so a request that matches well never scans the fuzzy bucket.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from . import paths
+from .bodies import IncomingBody, body_matches, same_body
+from .compiled import Captures, CompiledExample, ExampleIndex, literal_keys
+from .variables import VARIABLE
+
+CONTROL_PREFIX = "x-mock-"
+PATH_TIERS = (100, 95, 90, 85, 80, 79, 75, 70)
+
+
+@dataclass
+class Controls:
+    """The `x-mock-*` headers of one request, parsed (bad values are noted, not fatal)."""
+
+    code: int | None = None
+    example_id: str | None = None
+    name: str | None = None
+    match_body: bool | None = None
+    match_headers: tuple[str, ...] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> Controls:
+        found = cls()
+        code = headers.get("x-mock-response-code")
+        if code is not None:
+            if code.strip().isdigit():
+                found.code = int(code)
+            else:
+                found.notes.append(f"ignored x-mock-response-code {code!r}: not a status code")
+        found.example_id = headers.get("x-mock-response-id") or None
+        found.name = headers.get("x-mock-response-name") or None
+        body = headers.get("x-mock-match-request-body")
+        if body is not None:
+            if body.strip().lower() in ("true", "false"):
+                found.match_body = body.strip().lower() == "true"
+            else:
+                found.notes.append(f"ignored x-mock-match-request-body {body!r}: not true/false")
+        keys = headers.get("x-mock-match-request-headers")
+        if keys is not None:
+            found.match_headers = tuple(k.strip() for k in keys.split(",") if k.strip())
+        return found
+
+
+@dataclass
+class Incoming:
+    """A request as the matcher sees it: no sockets, no framework types."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Lower-cased names; the first value of repeated headers."""
+    body: IncomingBody = field(default_factory=lambda: IncomingBody(b""))
+
+    def __post_init__(self) -> None:
+        self.method = self.method.upper()
+        self.segments = paths.split(self.path)
+        self.controls = Controls.from_headers(self.headers)
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the matcher chose: an example (with its score and captures) or why not."""
+
+    example: CompiledExample | None
+    score: float | None = None
+    captures: Captures = field(default_factory=dict)
+    error: str | None = None
+    """`no-examples`, `not-found`, `unknown-id` or `unknown-name` when nothing was chosen."""
+    selected_by: str | None = None
+    """`id` or `name` when a selector header chose the example."""
+
+
+def first_by_id(candidates: Iterable[CompiledExample]) -> CompiledExample | None:
+    """Postman's tie rule: sort by id, take the first with status 200, else the first."""
+    ordered = sorted(candidates, key=lambda c: c.sort_key)
+    return next((c for c in ordered if c.example.code == 200), ordered[0] if ordered else None)
+
+
+def query_adjustment(example: CompiledExample, query: tuple[tuple[str, str], ...]) -> float:
+    """+10 when every key matches, +10 x share when some do, else minus missing keys (max 10)."""
+    if not example.query and not query:
+        return 0.0
+    saved: dict[str, list[str]] = defaultdict(list)
+    given: dict[str, list[str]] = defaultdict(list)
+    for key, value in example.query:
+        saved[key].append(value)
+    for key, value in query:
+        given[key].append(value)
+    matches = partial = missing = 0
+    for key in saved.keys() | given.keys():
+        if key not in saved or key not in given:
+            missing += 1
+        elif key in example.query_wildcards or sorted(saved[key]) == sorted(given[key]):
+            matches += 1
+        else:
+            partial += 1
+    if matches and not partial and not missing:
+        return 10.0
+    if matches:
+        return 10.0 * matches / (matches + partial + missing)
+    return -float(min(missing, 10))
+
+
+def headers_match(example: CompiledExample, request: Incoming, keys: Iterable[str]) -> bool:
+    """Listed headers must agree: both absent, or both present with equal trimmed values."""
+    for key in keys:
+        name = key.lower()
+        if name.startswith(CONTROL_PREFIX):
+            continue
+        saved, given = example.headers.get(name), request.headers.get(name)
+        if saved is None or given is None:
+            if saved is not given:
+                return False
+            continue
+        if saved != given.strip() and not VARIABLE.fullmatch(saved):
+            return False
+    return True
+
+
+def query_captures(example: CompiledExample, query: tuple[tuple[str, str], ...]) -> Captures:
+    if not example.query_wildcards:
+        return {}
+    given = dict(reversed(query))
+    found: Captures = {}
+    for key, value in example.query:
+        if key in example.query_wildcards and key in given:
+            found[VARIABLE.fullmatch(value).group(1)] = given[key]  # type: ignore[union-attr]
+    return found
+
+
+class Matcher:
+    """Chooses the example for a request, as Postman's mock server would."""
+
+    def __init__(self, index: ExampleIndex) -> None:
+        self.index = index
+        self.settings = index.settings
+
+    def match(self, request: Incoming) -> Match:
+        if not self.index.examples:
+            return Match(None, error="no-examples")
+        controls = request.controls
+        candidates = self.index.by_method.get(request.method, [])
+        if controls.example_id is not None:
+            wanted = controls.example_id
+            chosen = first_by_id(
+                c
+                for c in candidates
+                if self._code_ok(c, controls)
+                and c.example.id
+                and (wanted == c.example.id or wanted.endswith("-" + c.example.id))
+            )
+            return self._selected(chosen, request, "id")
+        if controls.name is not None:
+            named = self.index.by_name.get(controls.name, [])
+            chosen = first_by_id(
+                c for c in named if c.method == request.method and self._code_ok(c, controls)
+            )
+            return self._selected(chosen, request, "name")
+        return self._scored(request)
+
+    @staticmethod
+    def _code_ok(candidate: CompiledExample, controls: Controls) -> bool:
+        return controls.code is None or candidate.example.code == controls.code
+
+    def _selected(self, chosen: CompiledExample | None, request: Incoming, how: str) -> Match:
+        if chosen is None:
+            return Match(None, error=f"unknown-{how}")
+        return Match(chosen, captures=chosen.captures(request.segments), selected_by=how)
+
+    def _scored(self, request: Incoming) -> Match:
+        controls = request.controls
+        match_body = (
+            self.settings.match_body if controls.match_body is None else controls.match_body
+        )
+        header_keys = (
+            self.settings.match_headers
+            if controls.match_headers is None
+            else controls.match_headers
+        )
+        use_query = self.settings.match_query_params
+        bonus_possible = not match_body and bool(request.body.raw)
+        reach = (10 if use_query and request.query else 0) + (5 if bonus_possible else 0)
+        best: float | None = None
+        scored: list[tuple[float, CompiledExample, Captures]] = []
+        seen: set[int] = set()
+        for tier, found in zip(PATH_TIERS, self._tier_lookups(request)):
+            if best is not None and best > tier + reach:
+                break
+            for candidate, captures in found:
+                if id(candidate) in seen:
+                    continue
+                seen.add(id(candidate))
+                if not self._code_ok(candidate, controls):
+                    continue
+                if header_keys and not headers_match(candidate, request, header_keys):
+                    continue
+                if match_body and not body_matches(candidate.body, request.body):
+                    continue
+                score = float(tier)
+                if use_query:
+                    score += query_adjustment(candidate, request.query)
+                if (
+                    bonus_possible
+                    and candidate.body.kind != "empty"
+                    and same_body(candidate.body, request.body)
+                ):
+                    score += 5
+                scored.append((score, candidate, captures))
+                best = score if best is None else max(best, score)
+        if best is None:
+            return Match(None, error="not-found")
+        chosen = first_by_id(c for s, c, _ in scored if s == best)
+        assert chosen is not None
+        captures = next(k for s, c, k in scored if c is chosen)
+        captures = {**captures, **query_captures(chosen, request.query)}
+        return Match(chosen, score=best, captures=captures)
+
+    def _tier_lookups(
+        self, request: Incoming
+    ) -> Iterator[Iterable[tuple[CompiledExample, Captures]]]:
+        """One lazy candidate list per path tier, best tier first."""
+        method, segments, index = request.method, request.segments, self.index
+        for tier, key in zip(index.tiers, literal_keys(segments)):
+            yield ((c, {}) for c in tier.get((method, key), ()))
+        yield index.wildcard_matches(method, segments)
+        blanked = paths.blank_ids(segments)
+        yield ((c, c.captures(segments)) for c in index.tiers[4].get((method, blanked), ()))
+        yield (
+            (c, c.captures(segments))
+            for c in index.tiers[5].get((method, paths.strip_slashes(blanked)), ())
+        )
+        yield self._fuzzy(request)
+
+    def _fuzzy(self, request: Incoming) -> Iterator[tuple[CompiledExample, Captures]]:
+        wanted = paths.lower(paths.strip_slashes(request.segments))
+        for candidate in self.index.shapes.get((request.method, len(wanted)), ()):
+            own = paths.strip_slashes(candidate.pattern or candidate.segments)  # type: ignore[arg-type]
+            if all(
+                isinstance(part, paths.Wildcard) or paths.similar(part.lower(), seg)
+                for part, seg in zip(own, wanted)
+            ):
+                yield candidate, candidate.captures(request.segments)

@@ -1,0 +1,137 @@
+"""URL paths as Postman's matcher sees them: segments, wildcards, IDs and distance.
+
+Paths are compared as tuples of percent-decoded segments; a trailing slash is
+an empty last segment, so "removing trailing slashes" drops empty tail entries.
+
+An **ID segment** (tiers 79 and 75) is one that is, as a whole:
+- all digits (`42`), or
+- a UUID (`3f2b...-...`, 8-4-4-4-12 hex digits), or
+- 24 hex digits (a MongoDB ObjectId), or
+- 8 or more letters, digits, `-` or `_`, with at least one letter *and* one digit
+  (`cus_9fh3K2`, `a1b2c3d4`).
+IDs are blanked (not removed) so that segment counts still have to agree.
+
+**Document distance** (tier 70): same number of segments, and every literal
+segment pair has Levenshtein similarity `1 - distance / longer length` of at
+least `FUZZY_THRESHOLD` (0.75), compared case-insensitively. `/sales/europe`
+thus serves `/sales/europes` (0.86) but not `/sales/asia`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Union
+from urllib.parse import unquote
+
+FUZZY_THRESHOLD = 0.75
+
+_DIGITS = re.compile(r"^\d+$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_HEX24 = re.compile(r"^[0-9a-fA-F]{24}$")
+_TOKEN = re.compile(r"^(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[\w-]{8,}$", re.ASCII)
+_TEMPLATE_PART = re.compile(r"\{\{([^{}]*?)\}\}")
+
+
+@dataclass(frozen=True)
+class Wildcard:
+    """A path segment that matches any one non-empty segment and captures it.
+
+    `name` is the variable it is captured as. A segment that mixes text and
+    variables (`v{{version}}`, `:id.json`) carries a compiled `pattern` whose
+    groups line up with `names`.
+    """
+
+    name: str
+    names: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+
+    def capture(self, segment: str) -> dict[str, str] | None:
+        if not segment:
+            return None
+        if self.pattern is None:
+            return {self.name: segment}
+        found = self.pattern.fullmatch(segment)
+        if found is None:
+            return None
+        return dict(zip(self.names, found.groups()))
+
+
+Segment = Union[str, Wildcard]
+
+
+def split(path: str) -> tuple[str, ...]:
+    """`/a/b%20c/` -> ("a", "b c", ""); the empty path and `/` both give ()."""
+    trimmed = path.split("?", 1)[0]
+    if trimmed.startswith("/"):
+        trimmed = trimmed[1:]
+    if not trimmed:
+        return ()
+    return tuple(unquote(s) for s in trimmed.split("/"))
+
+
+def strip_slashes(segments: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(segments)
+    while end and segments[end - 1] == "":
+        end -= 1
+    return segments[:end]
+
+
+def lower(segments: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(s.lower() for s in segments)
+
+
+def is_id(segment: str) -> bool:
+    return bool(
+        _DIGITS.match(segment)
+        or _UUID.match(segment)
+        or _HEX24.match(segment)
+        or _TOKEN.match(segment)
+    )
+
+
+def blank_ids(segments: tuple[str, ...]) -> tuple[str, ...]:
+    """Replace ID segments by "\\0" (which no real segment contains), lower-casing the rest."""
+    return tuple("\0" if s and is_id(s) else s.lower() for s in segments)
+
+
+def parse_segment(segment: str) -> Segment:
+    """A literal segment, or a `Wildcard` for `:name`, `{{name}}` or a mix of text and `{{}}`."""
+    if len(segment) > 1 and segment.startswith(":"):
+        name, dot, suffix = segment[1:].partition(".")
+        if not dot:
+            return Wildcard(name)
+        pattern = re.compile("(.+?)" + re.escape(dot + suffix))
+        return Wildcard(name, (name,), pattern)
+    names = _TEMPLATE_PART.findall(segment)
+    if not names:
+        return segment
+    if len(names) == 1 and segment == "{{" + names[0] + "}}":
+        return Wildcard(names[0])
+    pieces = _TEMPLATE_PART.split(segment)
+    regex = "".join(re.escape(p) if i % 2 == 0 else "(.+?)" for i, p in enumerate(pieces))
+    return Wildcard(names[0], tuple(names), re.compile(regex, re.IGNORECASE))
+
+
+def levenshtein(left: str, right: str) -> int:
+    """Edit distance (insert, delete, substitute), O(len(left) * len(right))."""
+    if len(left) < len(right):
+        left, right = right, left
+    previous = list(range(len(right) + 1))
+    for i, a in enumerate(left, 1):
+        current = [i]
+        for j, b in enumerate(right, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1]
+
+
+def similar(left: str, right: str) -> bool:
+    """Whether two segments are within `FUZZY_THRESHOLD` document distance."""
+    if left == right:
+        return True
+    longest = max(len(left), len(right))
+    allowed = int(longest * (1 - FUZZY_THRESHOLD) + 1e-9)
+    if abs(len(left) - len(right)) > allowed:
+        return False
+    return levenshtein(left, right) <= allowed

@@ -1,0 +1,114 @@
+"""What an example puts on the wire: status, reason, headers and body, pre-compiled.
+
+Headers captured from a real response that describe the transfer rather than
+the content (`Content-Length`, `Transfer-Encoding`, `Content-Encoding`, ...)
+are dropped: the body we send is the decoded text, and the server computes its
+own length. A missing `Content-Type` comes from the example's preview language.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from .collection.model import Example
+from .templating import RenderContext, Template, header_safe
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "content-encoding",
+        "content-length",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+PREVIEW_TYPES = {
+    "json": "application/json",
+    "xml": "application/xml",
+    "html": "text/html",
+    "text": "text/plain",
+    "raw": "text/plain",
+    "javascript": "application/javascript",
+}
+JSON_TYPE = "application/json; charset=utf-8"
+
+NOT_FOUND = {
+    "error": {
+        "name": "mockRequestNotFoundError",
+        "message": "Double check your method and the request path and try again.",
+        "header": "No matching requests",
+    }
+}
+NO_EXAMPLES = {
+    "error": {
+        "name": "mockRequestNotFoundError",
+        "message": "To mock this request add an example response for the mock server to return.",
+        "header": "You need an example",
+    }
+}
+
+
+def reason_phrase(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return "Unknown"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A response ready to send."""
+
+    status: int
+    reason: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    @classmethod
+    def json(
+        cls, status: int, payload: object, headers: tuple[tuple[str, str], ...] = ()
+    ) -> Rendered:
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        return cls(status, reason_phrase(status), (("Content-Type", JSON_TYPE), *headers), body)
+
+
+@dataclass(frozen=True)
+class ResponsePlan:
+    """An example's response side with every template compiled once."""
+
+    code: int
+    reason: Template
+    headers: tuple[tuple[str, Template], ...]
+    body: Template
+
+    @classmethod
+    def from_example(cls, example: Example) -> ResponsePlan:
+        headers = [
+            (k, Template.compile(v)) for k, v in example.headers if k.lower() not in HOP_BY_HOP
+        ]
+        if not any(k.lower() == "content-type" for k, _ in headers):
+            implied = PREVIEW_TYPES.get((example.preview_language or "").lower())
+            if implied and example.body:
+                headers.append(("Content-Type", Template.compile(implied)))
+        return cls(
+            code=example.code,
+            reason=Template.compile(example.status or reason_phrase(example.code)),
+            headers=tuple(headers),
+            body=Template.compile(example.body),
+        )
+
+    def render(self, context: RenderContext, with_body: bool = True) -> Rendered:
+        reason = header_safe(self.reason.render(context)) or reason_phrase(self.code)
+        headers = tuple((k, header_safe(t.render(context))) for k, t in self.headers)
+        body = self.body.render(context).encode("utf-8") if with_body else b""
+        return Rendered(self.code, reason, headers, body)
+
+
+def content_type(headers: tuple[tuple[str, str], ...]) -> str | None:
+    return next((v for k, v in headers if k.lower() == "content-type"), None)

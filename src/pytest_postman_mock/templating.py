@@ -1,0 +1,115 @@
+"""Rendering an example's response: `{{...}}` tokens filled from captures, variables,
+dynamic `{{$random...}}` values and the request helpers.
+
+Templates are split into literal text and tokens once, when the collection
+loads; rendering is a single pass that joins the pieces. Order of lookup for a
+token, as Postman does it: wildcard captures, then the example's variables
+(marker > environment > item/folder > collection), then dynamic variables,
+then the request helpers (`$body`, `$queryParams`, `$headers`, `$pathSegments`).
+
+Safety: a value that came from the request is inserted as it is and never
+scanned again for `{{...}}`, so a client cannot inject template syntax; values
+rendered into a header never carry CR or LF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .matching import Incoming
+from .variables import VARIABLE
+
+MAX_DEPTH = 8
+"""How deep variables may refer to variables while rendering (self-reference stops here)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """One `{{...}}` in a template: `name` is its trimmed inside, `raw` the text as written."""
+
+    name: str
+    raw: str
+
+
+@dataclass
+class RenderContext:
+    """What a template may draw on while one response is rendered."""
+
+    variables: Mapping[str, str]
+    captures: Mapping[str, str] = field(default_factory=dict)
+    request: Incoming | None = None
+    dynamic: Callable[[str], str | None] | None = None
+    """Resolves a `$name` dynamic variable, or returns None for an unknown name."""
+    helper: Callable[[str, RenderContext], str | None] | None = None
+    """Resolves a request helper token (`$body 'a.b'`), or returns None."""
+    _variables_cache: dict[str, str] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A string split into literal text and tokens, ready to render many times."""
+
+    parts: tuple[str | Token, ...]
+
+    @classmethod
+    def compile(cls, text: str) -> Template:
+        if "{{" not in text:
+            return cls((text,) if text else ())
+        parts: list[str | Token] = []
+        position = 0
+        for found in VARIABLE.finditer(text):
+            if found.start() > position:
+                parts.append(text[position : found.start()])
+            parts.append(Token(found.group(1).strip(), found.group(0)))
+            position = found.end()
+        if position < len(text):
+            parts.append(text[position:])
+        return cls(tuple(parts))
+
+    @property
+    def is_static(self) -> bool:
+        return all(isinstance(p, str) for p in self.parts)
+
+    def render(self, context: RenderContext, depth: int = 0) -> str:
+        if self.is_static:
+            return "".join(self.parts)  # type: ignore[arg-type]
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                value = resolve(part, context, depth)
+                out.append(part.raw if value is None else value)
+        return "".join(out)
+
+
+def resolve(token: Token, context: RenderContext, depth: int = 0) -> str | None:
+    """The text for one token, or None to leave it as written."""
+    name = token.name
+    if name in context.captures:
+        return context.captures[name]
+    if name in context.variables:
+        if depth >= MAX_DEPTH:
+            return None
+        cached = context._variables_cache.get(name)
+        if cached is None:
+            cached = Template.compile(context.variables[name]).render(context, depth + 1)
+            context._variables_cache[name] = cached
+        return cached
+    if name.startswith("$"):
+        if " " not in name and context.dynamic is not None:
+            value = context.dynamic(name)
+            if value is not None:
+                return value
+        if context.helper is not None:
+            return context.helper(name, context)
+    return None
+
+
+def header_safe(value: str) -> str:
+    """A header value with CR and LF removed, so no rendered value can add a header."""
+    if "\r" in value or "\n" in value:
+        return value.replace("\r", " ").replace("\n", " ")
+    return value
