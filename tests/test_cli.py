@@ -56,7 +56,7 @@ def test_serve_answers_a_corpus_example_and_logs_the_call(
     out, err = process.communicate(timeout=10)
     assert process.returncode == 0, err
     lines = out.splitlines()
-    assert re.match(r"^\d\d:\d\d:\d\d\.\d{3}  GET     /todos/1 +200  200 OK$", lines[0]), lines
+    assert re.match(r"^\d\d:\d\d:\d\d\.\d{3}  GET     /todos/1 +200  \"200 OK\"$", lines[0]), lines
     assert re.match(
         r"^\d\d:\d\d:\d\d\.\d{3}  GET     /nothing +404  No matching requests "
         r"\(nearest: .+\)$",

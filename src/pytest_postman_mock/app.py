@@ -13,9 +13,11 @@ import hmac
 import threading
 import time
 import traceback
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import quote
 
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -24,8 +26,9 @@ from werkzeug.wrappers import Request, Response
 from .bodies import IncomingBody
 from .dynamic import DynamicValues
 from .engine import Engine, Outcome
-from .journal import Call, Journal
-from .matching import Incoming
+from .journal import Call, Journal, Kind
+from .matching import Incoming, Match
+from .overrides import OverrideSet
 from .responses import Rendered
 from .settings import MAX_DELAY_MS
 
@@ -62,6 +65,37 @@ SERVER_ERROR = {
 }
 
 
+ResponseHook = Callable[[Incoming, Optional[str], Rendered], Optional[Rendered]]
+
+
+def too_large(limit: int) -> dict[str, Any]:
+    return {
+        "error": {
+            "name": "payloadTooLargeError",
+            "header": "Request body too large",
+            "message": f"The mock accepts request bodies up to {limit} bytes.",
+        }
+    }
+
+
+@dataclass
+class Answer:
+    """What is being decided for one request, filled in as it goes through the app."""
+
+    test_id: str | None
+    kind: str = Kind.ERROR
+    response: Rendered = field(default_factory=lambda: Rendered.json(500, SERVER_ERROR))
+    outcome: Outcome | None = None
+    body: bytes = b""
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    delay: int | None = None
+    """A delay the chosen answer asks for (an override's), instead of the setting."""
+
+    def settle(self, kind: str, response: Rendered, outcome: Outcome | None = None) -> None:
+        self.kind, self.response, self.outcome = kind, response, outcome
+
+
 def derive_seed(seed: int, key: str) -> int:
     """A stable per-test seed from the session seed and the test id (order-independent)."""
     digest = hashlib.sha256(f"{seed}\0{key}".encode()).digest()
@@ -91,6 +125,12 @@ class MockApp:
         self._dynamic = DynamicValues(derive_seed(self.seed, ""))
         self._dynamic_lock = threading.Lock()
         self.outage: Rendered | None = None
+        self.overrides = OverrideSet()
+        self.served: Counter[int] = Counter()
+        """How often each example (by `id()` of its compiled form) was served."""
+        self._served_lock = threading.Lock()
+        self.response_hook: ResponseHook | None = None
+        """Called with (request, example name, response) before sending; may replace it."""
 
     def begin_test(self, test_id: str | None, seed: int | None = None) -> None:
         """Start a test's world: its calls are tagged with `test_id`, its values reseeded.
@@ -103,6 +143,7 @@ class MockApp:
         with self._dynamic_lock:
             self._dynamic = DynamicValues(seed)
         self.outage = None
+        self.overrides.clear()
 
     def dynamic(self, name: str) -> str | None:
         with self._dynamic_lock:
@@ -113,34 +154,27 @@ class MockApp:
         served_at = datetime.now(timezone.utc)
         request = Request(environ)
         request.max_content_length = self.settings.max_body
-        test_id = self.current_test
-        notes: list[str] = []
-        body = b""
-        outcome: Outcome | None = None
-        error: str | None = None
+        answer = Answer(self.current_test)
         try:
-            body = request.get_data(cache=True)
-            incoming = self._incoming(request, environ, body)
-            rendered, outcome = self._answer(request, incoming, notes)
-            delay = self._delay(request, notes)
+            answer.body = request.get_data(cache=True)
+            incoming = self._incoming(request, environ, answer.body)
+            self._answer(request, incoming, answer)
+            if self.response_hook is not None:
+                example = answer.outcome.example if answer.outcome else None
+                name = example.example.name if example else None
+                changed = self.response_hook(incoming, name, answer.response)
+                if changed is not None:
+                    answer.response = changed
+            delay = self._delay(request, answer)
             if delay:
                 time.sleep(delay / 1000)
         except RequestEntityTooLarge:
-            rendered = Rendered.json(
-                413,
-                {
-                    "error": {
-                        "name": "payloadTooLargeError",
-                        "header": "Request body too large",
-                        "message": f"The mock accepts bodies up to {self.settings.max_body} bytes.",
-                    }
-                },
-            )
-            notes.append(f"body over max_body ({self.settings.max_body} bytes)")
+            answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
         except Exception:  # the server must keep serving whatever one request does
-            error = traceback.format_exc()
-            rendered = Rendered.json(500, SERVER_ERROR)
-        self._record(request, body, rendered, outcome, served_at, started, test_id, notes, error)
+            answer.error = traceback.format_exc()
+            answer.settle(Kind.ERROR, Rendered.json(500, SERVER_ERROR))
+        self._record(request, answer, served_at, started)
+        rendered = answer.response
         response = Response(
             rendered.body,
             status=f"{rendered.status} {rendered.reason}",
@@ -162,11 +196,10 @@ class MockApp:
             body=IncomingBody(body, request.content_type or "", form),
         )
 
-    def _answer(
-        self, request: Request, incoming: Incoming, notes: list[str]
-    ) -> tuple[Rendered, Outcome | None]:
+    def _answer(self, request: Request, incoming: Incoming, answer: Answer) -> None:
+        """Decide the response: preflight, access check, outage, then the engine."""
         settings = self.settings
-        notes.extend(incoming.controls.notes)
+        answer.notes.extend(incoming.controls.notes)
         preflight = (
             settings.cors
             and request.method == "OPTIONS"
@@ -175,21 +208,51 @@ class MockApp:
         if preflight:
             outcome = self.engine.respond(incoming, self.dynamic)
             if outcome.example is not None:
-                return self._cors(outcome.response, request), outcome
-            notes.append("CORS preflight answered by the mock")
-            return self._preflight(incoming), None
-        if settings.api_key is not None and not hmac.compare_digest(
+                answer.settle(Kind.MATCHED, self._cors(outcome.response), outcome)
+            else:
+                answer.settle(Kind.PREFLIGHT, self._preflight(incoming))
+        elif settings.api_key is not None and not hmac.compare_digest(
             incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
         ):
-            notes.append("rejected: missing or wrong x-api-key")
-            return self._cors(Rendered.json(401, UNAUTHORIZED), request), None
-        if self.outage is not None:
-            notes.append("outage response")
-            return self._cors(self.outage, request), None
-        outcome = self.engine.respond(incoming, self.dynamic, with_body=request.method != "HEAD")
-        return self._cors(outcome.response, request), outcome
+            answer.notes.append("rejected: missing or wrong x-api-key")
+            answer.settle(Kind.REJECTED, self._cors(Rendered.json(401, UNAUTHORIZED)))
+        elif self.outage is not None:
+            answer.settle(Kind.OUTAGE, self._cors(self.outage))
+        else:
+            self._match(incoming, answer, request.path)
 
-    def _cors(self, rendered: Rendered, request: Request) -> Rendered:
+    def _match(self, incoming: Incoming, answer: Answer, path: str) -> None:
+        """The test's overrides first (by path, then by the matched request's name)."""
+        taken = None
+        outcome = None
+        if len(self.overrides):
+            taken = self.overrides.take(incoming.method, path, None)
+        if taken is None:
+            outcome = self.engine.respond(incoming, self.dynamic)
+            if outcome.example is not None and len(self.overrides):
+                name = outcome.example.example.item_name
+                taken = self.overrides.take(incoming.method, path, name)
+        if taken is None:
+            assert outcome is not None
+            kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
+            answer.settle(kind, self._cors(outcome.response), outcome)
+            return
+        rule, reply = taken
+        answer.notes.append(rule.describe())
+        answer.delay = reply.delay or None
+        if reply.example is not None:
+            captures = reply.example.captures(incoming.segments)
+            rendered = self.engine.render(reply.example, incoming, captures, self.dynamic)
+            answer.settle(
+                Kind.OVERRIDE,
+                self._cors(rendered),
+                Outcome(rendered, Match(reply.example, captures=captures)),
+            )
+        else:
+            assert reply.response is not None
+            answer.settle(Kind.OVERRIDE, self._cors(reply.response))
+
+    def _cors(self, rendered: Rendered) -> Rendered:
         if not self.settings.cors:
             return rendered
         names = {k.lower() for k, _ in rendered.headers}
@@ -226,7 +289,11 @@ class MockApp:
             headers.append(("Access-Control-Allow-Headers", asked_headers))
         return Rendered(204, "No Content", tuple(headers), b"")
 
-    def _delay(self, request: Request, notes: list[str]) -> int:
+    def _delay(self, request: Request, answer: Answer) -> int:
+        """An override's delay, else the call's `x-mock-response-delay`, else the setting."""
+        if answer.delay is not None:
+            return answer.delay
+        notes = answer.notes
         asked = request.headers.get("x-mock-response-delay")
         if asked is not None:
             value = asked.strip()
@@ -236,40 +303,36 @@ class MockApp:
         return self.settings.delay
 
     def _record(
-        self,
-        request: Request,
-        body: bytes,
-        rendered: Rendered,
-        outcome: Outcome | None,
-        served_at: datetime,
-        started: float,
-        test_id: str | None,
-        notes: list[str],
-        error: str | None,
+        self, request: Request, answer: Answer, served_at: datetime, started: float
     ) -> Call:
+        outcome = answer.outcome
         example = outcome.example if outcome else None
-        preflight = outcome is None and rendered.status == 204 and request.method == "OPTIONS"
+        if example is not None:
+            with self._served_lock:
+                self.served[id(example)] += 1
         headers = tuple(
             (k, REDACTED if k.lower() == "x-api-key" else v) for k, v in request.headers.items()
         )
+        sent = answer.response
         call = Call(
             method=request.method,
             path=request.path,
             query=tuple(request.args.items(multi=True)),
             headers=headers,
-            body=body,
-            status=rendered.status,
-            response_headers=rendered.headers,
-            response_body=rendered.body,
+            body=answer.body,
+            status=sent.status,
+            response_headers=sent.headers,
+            response_body=b"" if request.method == "HEAD" else sent.body,
             example=example.example.name if example else None,
-            matched=example is not None or preflight,
+            matched=example is not None,
             time=served_at,
             duration_ms=(time.perf_counter() - started) * 1000,
             score=outcome.match.score if outcome and outcome.match else None,
             near_misses=outcome.near_misses if outcome else (),
-            test_id=test_id,
-            error=error,
-            notes=tuple(notes),
+            test_id=answer.test_id,
+            error=answer.error,
+            notes=tuple(answer.notes),
             request_name=example.example.item_name if example else None,
+            kind=answer.kind,
         )
         return self.journal.append(call)

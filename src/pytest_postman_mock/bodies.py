@@ -34,6 +34,7 @@ MODE_TYPES = {
     "formdata": "multipart/form-data",
     "graphql": "application/json",
 }
+FORM_TYPES = (MODE_TYPES["urlencoded"], MODE_TYPES["formdata"])
 _MISSING = object()
 
 
@@ -66,6 +67,11 @@ def same_json(left: Any, right: Any) -> bool:
 
 
 def _graphql_key(query: str, variables: Any, operation: str | None) -> tuple[Any, ...]:
+    """Whitespace-normalised query, variables as a value (clients send them as an object
+    or as a JSON string; empty means `{}`), and the operation name."""
+    if isinstance(variables, str):
+        parsed = _parse_json(variables) if variables.strip() else {}
+        variables = variables if parsed is _MISSING else parsed
     return (" ".join(query.split()), variables or {}, operation)
 
 
@@ -92,15 +98,15 @@ class SavedBody:
         implied = MODE_TYPES.get(body.mode) or LANGUAGE_TYPES.get(body.language or "", "")
         kind_type = declared or implied
         if body.mode in ("urlencoded", "formdata"):
-            return cls("form", sorted(body.fields), kind_type)
+            # Form fields only ever arrive form-encoded: a header naming another type
+            # (`application/json` on a formdata body) cannot describe them.
+            form_type = declared if declared in FORM_TYPES else implied
+            if not body.fields and not body.files:
+                return cls("empty", None, form_type)
+            return cls("form", sorted(body.fields), form_type)
         if body.mode == "graphql" and body.graphql is not None:
-            variables = (
-                _parse_json(body.graphql.variables) if body.graphql.variables.strip() else {}
-            )
             key = _graphql_key(
-                body.graphql.query,
-                None if variables is _MISSING else variables,
-                body.graphql.operation_name,
+                body.graphql.query, body.graphql.variables, body.graphql.operation_name
             )
             return cls("graphql", key, kind_type)
         if body.mode == "file":

@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--match-headers", metavar="K1,K2", help="header names to match")
     serve.add_argument("--seed", help="seed for {{$random...}} values")
     serve.add_argument("--no-cors", action="store_true", help="do not answer CORS preflights")
+    serve.add_argument(
+        "--outage",
+        metavar="STATUS",
+        type=int,
+        help="answer every call with this 5xx status (a simulated outage)",
+    )
     return parser
 
 
@@ -70,6 +76,8 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
             print(call_line(call), file=out, flush=True)
 
     server.journal.listeners.append(show)
+    if args.outage is not None:
+        server.outage(args.outage)
     with server:
         print(f'Serving "{server.collection.name}" at {server.url}', file=out, flush=True)
         stop.wait()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import SettingsError
+from .responses import Rendered, outage_response
 from .settings import MockSettings, parse, parse_bool
 
 
@@ -51,6 +52,11 @@ OPTIONS = (
     Option("host", "Address the mock server binds to.", "127.0.0.1"),
     Option("port", "Port of the mock server; 0 picks a free one.", "0"),
     Option("url_env", "Name of an environment variable that holds the mock URL during each test."),
+    Option(
+        "max_calls",
+        "Most calls each server's log keeps; older ones are dropped and counted.",
+        "10000",
+    ),
 )
 PATH_OPTIONS = ("collection", "environment")
 TEST_ONLY = ("strict", "url_env", "seed")
@@ -87,7 +93,7 @@ class TestSetup:
     strict: bool
     seed: int | None
     url_env: str | None
-    outage: Any = None
+    outage: Rendered | None = None
 
 
 def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> Path:
@@ -145,7 +151,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
             elif name == "url_env":
                 url_env = str(value).strip() or None
             elif name == "outage":
-                outage = value
+                outage = parse_outage(value, layer.origin)
             else:
                 settings = replace(settings, **{name: parse(name, value, layer.origin, label)})
     collection = files["collection"]
@@ -157,6 +163,20 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
         )
     key = ServerKey(collection, files["environment"], settings)
     return TestSetup(key, strict, seed, url_env, outage)
+
+
+def parse_outage(value: Any, origin: str) -> Rendered:
+    """`outage=503` or `outage={"status": 503, "json": ..., "headers": ...}` in a marker."""
+    spec = {"status": value} if isinstance(value, int) else value
+    if not isinstance(spec, Mapping) or not set(spec) <= {"status", "json", "body", "headers"}:
+        raise SettingsError(
+            f"{origin}: outage={value!r}: expected a 5xx status, or a dict with status and "
+            "json, body or headers"
+        )
+    try:
+        return outage_response(**spec)
+    except (SettingsError, TypeError) as problem:
+        raise SettingsError(f"{origin}: outage={value!r}: {problem}") from None
 
 
 def marker_values(args: Sequence[Any], kwargs: Mapping[str, Any], origin: str) -> dict[str, Any]:

@@ -7,13 +7,14 @@ returns an `Outcome` (the response to send, and what was chosen or why not).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional
 
 from .collection import Collection, Environment, load_collection, load_environment
 from .compiled import CompiledExample, ExampleIndex
 from .explain import near_misses, selector_miss
+from .helpers import resolve_helper
 from .journal import NearMiss
 from .matching import Incoming, Match, Matcher
 from .responses import NO_EXAMPLES, NOT_FOUND, Rendered, ResponsePlan
@@ -53,7 +54,7 @@ class Engine:
         self.index = ExampleIndex(collection, environment, self.settings)
         self.matcher = Matcher(self.index)
         self.plans = {id(c): ResponsePlan.from_example(c.example) for c in self.index.examples}
-        self.helper = helper
+        self.helper = helper if helper is not None else resolve_helper
 
     @classmethod
     def from_files(
@@ -71,16 +72,20 @@ class Engine:
     def plan_for(self, example: CompiledExample) -> ResponsePlan:
         return self.plans[id(example)]
 
-    def respond(
-        self, request: Incoming, dynamic: Resolver | None = None, with_body: bool = True
-    ) -> Outcome:
-        """Match `request` and render the chosen example, or Postman's 404 when none fits."""
+    def respond(self, request: Incoming, dynamic: Resolver | None = None) -> Outcome:
+        """Match `request` and render the chosen example, or Postman's 404 when none fits.
+
+        A HEAD request with no HEAD example is answered from the GET example (the
+        server sends its headers and length without the body).
+        """
         match = self.matcher.match(request)
+        if match.example is None and request.method == "HEAD":
+            as_get = self.matcher.match(replace(request, method="GET"))
+            if as_get.example is not None:
+                match = as_get
         if match.example is None:
             return self.unmatched(request, match)
-        return Outcome(
-            self.render(match.example, request, match.captures, dynamic, with_body), match
-        )
+        return Outcome(self.render(match.example, request, match.captures, dynamic), match)
 
     def render(
         self,
@@ -88,7 +93,6 @@ class Engine:
         request: Incoming,
         captures: dict[str, str] | None = None,
         dynamic: Resolver | None = None,
-        with_body: bool = True,
     ) -> Rendered:
         context = RenderContext(
             variables=example.variables,
@@ -97,7 +101,7 @@ class Engine:
             dynamic=dynamic,
             helper=self.helper,
         )
-        return self.plan_for(example).render(context, with_body)
+        return self.plan_for(example).render(context)
 
     def unmatched(self, request: Incoming, match: Match) -> Outcome:
         if match.error == "no-examples":

@@ -7,11 +7,19 @@ alone; everything it changes is undone when the test ends.
 
 from __future__ import annotations
 
-from .journal import Call, CallLog
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .api import MockAPI
+from .journal import Call, CallLog, Kind
+from .responses import _UNSET
 from .server import MockServer
 
+if TYPE_CHECKING:
+    from .app import MockApp
 
-class PostmanMock:
+
+class PostmanMock(MockAPI):
     """The mock server as one test sees it: its URL, its calls, its overrides."""
 
     def __init__(self, server: MockServer, test_id: str, strict: bool = True) -> None:
@@ -34,12 +42,33 @@ class PostmanMock:
         return self.server.journal.snapshot(self.test_id)
 
     @property
+    def _app(self) -> MockApp:
+        return self.server.app
+
+    @property
     def last_call(self) -> Call | None:
         return self.calls.last
 
+    def outage(
+        self,
+        status: int = 503,
+        *,
+        json: Any = _UNSET,
+        body: str | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Answer every call of this test with a 5xx, like a Postman server response.
+
+        It lasts until `clear_outage()` or the end of the test.
+        """
+        self.server.outage(status, json=json, body=body, headers=headers)
+
+    def clear_outage(self) -> None:
+        self.server.clear_outage()
+
     def strict_failures(self) -> list[Call]:
         """Calls that strict mode fails the test for: unmatched ones and server errors."""
-        return [c for c in self.calls if not c.matched or c.error is not None]
+        return [c for c in self.calls if c.kind in Kind.FAILING]
 
     def __repr__(self) -> str:
         return f"<PostmanMock {self.server.collection.name!r} at {self.url} for {self.test_id}>"

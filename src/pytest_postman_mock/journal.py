@@ -21,6 +21,30 @@ from typing import Any, Callable, overload
 from . import paths
 
 
+class Kind:
+    """Why a call got the response it got (`Call.kind`)."""
+
+    MATCHED = "matched"
+    """An example of the collection was chosen."""
+    UNMATCHED = "unmatched"
+    """No example fits: Postman's 404 `mockRequestNotFoundError`."""
+    OVERRIDE = "override"
+    """A test's override answered."""
+    OUTAGE = "outage"
+    """A simulated outage answered."""
+    PREFLIGHT = "preflight"
+    """A CORS preflight the mock answered itself."""
+    REJECTED = "rejected"
+    """A private mock refused a call without the right `x-api-key`."""
+    TOO_LARGE = "too-large"
+    """The body was over `max_body`: 413."""
+    ERROR = "error"
+    """The mock itself failed: 500, with the traceback in `Call.error`."""
+
+    FAILING = frozenset({UNMATCHED, ERROR})
+    """The kinds strict mode fails a test for."""
+
+
 @dataclass(frozen=True)
 class NearMiss:
     """An example that came close to matching an unmatched call, and what differed first."""
@@ -59,6 +83,7 @@ class Call:
     notes: tuple[str, ...] = ()
     """Things the server ignored or decided on the way (a bad control header, ...)."""
     request_name: str | None = None
+    kind: str = Kind.MATCHED
     seq: int = field(default=0, compare=False)
 
     @property

@@ -1,7 +1,9 @@
 """URL paths as Postman's matcher sees them: segments, wildcards, IDs and distance.
 
-Paths are compared as tuples of percent-decoded segments; a trailing slash is
-an empty last segment, so "removing trailing slashes" drops empty tail entries.
+Paths are compared as tuples of percent-decoded segments with one leading `/`
+(so `///beer` is `/beer`, as an HTTP server reduces it anyway); a trailing
+slash is an empty last segment, so "removing trailing slashes" drops empty tail
+entries.
 
 An **ID segment** (tiers 79 and 75) is one that is, as a whole:
 - all digits (`42`), or
@@ -61,10 +63,8 @@ Segment = Union[str, Wildcard]
 
 
 def split(path: str) -> tuple[str, ...]:
-    """`/a/b%20c/` -> ("a", "b c", ""); the empty path and `/` both give ()."""
-    trimmed = path.split("?", 1)[0]
-    if trimmed.startswith("/"):
-        trimmed = trimmed[1:]
+    """`/a/b%20c/` -> ("a", "b c", ""); the empty path and `/` both give (), `//a` gives ("a",)."""
+    trimmed = path.split("?", 1)[0].lstrip("/")
     if not trimmed:
         return ()
     return tuple(unquote(s) for s in trimmed.split("/"))

@@ -10,26 +10,21 @@ from __future__ import annotations
 
 import os
 import random
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from . import hookspecs
 from .app import derive_seed
-from .config import (
-    OPTIONS,
-    Layer,
-    ServerKey,
-    TestSetup,
-    combine,
-    marker_values,
-    validate_global,
-)
+from .config import OPTIONS, validate_global
 from .errors import PostmanMockError, SettingsError
 from .handle import PostmanMock
+from .journal import Kind
 from .reporting import strict_message
 from .server import MockServer
+from .session import MockSession, calls_section
 
 MARKER_DOC = (
     "postman_mock(collection=None, *, environment=None, delay=None, match_body=None, "
@@ -39,64 +34,12 @@ MARKER_DOC = (
 )
 
 
-class MockSession:
-    """The session's mock servers, one per `ServerKey`, and the session seed."""
-
-    def __init__(self, config: pytest.Config, seed: int) -> None:
-        self.config = config
-        self.seed = seed
-        self.servers: dict[ServerKey, MockServer] = {}
-        self.failures: dict[ServerKey, str] = {}
-        inipath = config.inipath
-        by_name = {o.name: o for o in OPTIONS}
-        self.global_layers = [
-            Layer(
-                str(inipath) if inipath else "ini",
-                {o.name: config.getini(o.ini) for o in OPTIONS},
-                [inipath.parent if inipath else config.rootpath],
-                lambda name: by_name[name].ini,
-            ),
-            Layer(
-                "command line",
-                {o.name: config.getoption(f"postman_mock_{o.name}") for o in OPTIONS},
-                [config.invocation_params.dir],
-                lambda name: by_name[name].flag,
-            ),
-        ]
-
-    def setup_for(self, item: pytest.Item) -> TestSetup:
-        layers = list(self.global_layers)
-        for mark in reversed(list(item.iter_markers("postman_mock"))):
-            origin = f"@pytest.mark.postman_mock on {item.nodeid}"
-            values = marker_values(mark.args, mark.kwargs, origin)
-            layers.append(Layer(origin, values, [Path(item.path).parent, self.config.rootpath]))
-        return combine(layers)
-
-    def server_for(self, key: ServerKey) -> MockServer:
-        if key in self.failures:
-            raise PostmanMockError(self.failures[key])
-        server = self.servers.get(key)
-        if server is None:
-            try:
-                server = MockServer(key.collection, key.environment, key.settings).start()
-            except PostmanMockError as problem:
-                self.failures[key] = str(problem)
-                raise
-            for warning in server.collection.warnings:
-                warnings.warn(
-                    pytest.PytestWarning(f"{key.collection.name}: {warning}"), stacklevel=2
-                )
-            self.servers[key] = server
-        return server
-
-    def close(self) -> None:
-        for server in self.servers.values():
-            server.stop()
-        self.servers.clear()
-
-
 SESSION = pytest.StashKey[MockSession]()
 HANDLE = pytest.StashKey[PostmanMock]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -111,11 +54,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             metavar=option.name.upper(),
             help=option.help + default,
         )
+    group.addoption(
+        "--postman-mock-report",
+        dest="postman_mock_report",
+        metavar="FILE.json",
+        help="write every mock call and the API coverage of each collection to this file",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_DOC)
-    session = MockSession(config, 0)
+    session = MockSession(config, 0, on_start=lambda server: _connect_hooks(config, server))
     for layer in session.global_layers:
         try:
             validate_global(layer)
@@ -131,6 +80,49 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     session.seed = int(seed_text) if seed_text is not None else random.randrange(2**32)
     config.stash[SESSION] = session
+
+
+def _connect_hooks(config: pytest.Config, server: MockServer) -> None:
+    """Let conftest and plugin hooks see this server's responses and unmatched calls."""
+    hook = config.hook
+    if hook.pytest_postman_mock_response.get_hookimpls():
+        server.app.response_hook = lambda request, example, response: (
+            hook.pytest_postman_mock_response(request=request, example=example, response=response)
+        )
+    if hook.pytest_postman_mock_unmatched.get_hookimpls():
+        server.journal.listeners.append(
+            lambda call: (
+                hook.pytest_postman_mock_unmatched(call=call)
+                if call.kind == Kind.UNMATCHED
+                else None
+            )
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    mock_session = session.config.stash.get(SESSION, None)
+    target = session.config.getoption("postman_mock_report")
+    if mock_session is not None and target:
+        mock_session.write_report(Path(target))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    mock_session = config.stash.get(SESSION, None)
+    if mock_session is None or not mock_session.servers:
+        return
+    terminalreporter.section("postman mock")
+    for line in mock_session.summary_lines(verbose=config.getoption("verbose") > 0):
+        terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing test's report carries a "postman mock calls" section listing its calls."""
+    report = yield
+    handle = item.stash.get(HANDLE, None)
+    if handle is not None and report.failed and call.when == "call":
+        report.sections.append(("postman mock calls", calls_section(list(handle.calls))))
+    return report
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -168,6 +160,7 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
         pytest.fail(f"postman_mock: {problem}", pytrace=False)
     seed = setup.seed if setup.seed is not None else session.seed
     server.app.begin_test(item.nodeid, derive_seed(seed, item.nodeid))
+    server.app.outage = setup.outage
     handle = PostmanMock(server, item.nodeid, setup.strict)
     item.stash[HANDLE] = handle
     previous: str | None = None

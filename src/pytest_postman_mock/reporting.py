@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .journal import Call
+from .journal import Call, Kind
 
 STRICT_HINT = (
     "Turn strict mode off for this test with @pytest.mark.postman_mock(strict=False), "
@@ -12,10 +12,21 @@ STRICT_HINT = (
 )
 
 
+DESCRIPTIONS = {
+    Kind.UNMATCHED: "No matching requests",
+    Kind.PREFLIGHT: "CORS preflight",
+    Kind.REJECTED: "Rejected: missing or wrong x-api-key",
+    Kind.OUTAGE: "Outage",
+    Kind.OVERRIDE: "Override",
+    Kind.TOO_LARGE: "Body too large",
+    Kind.ERROR: "Mock server error",
+}
+
+
 def call_line(call: Call) -> str:
     """One aligned call-log row: time, method, path, status, example (or why none)."""
-    served = call.example or ("CORS preflight" if call.matched else "No matching requests")
-    if not call.matched and call.near_misses:
+    served = f'"{call.example}"' if call.example else DESCRIPTIONS.get(call.kind, call.kind)
+    if call.kind == Kind.UNMATCHED and call.near_misses:
         served += f" (nearest: {call.near_misses[0].example})"
     clock = call.time.strftime("%H:%M:%S.%f")[:-3]
     return f"{clock}  {call.method:<7} {call.full_path:<40} {call.status}  {served}"
@@ -35,8 +46,8 @@ def describe_unmatched(call: Call, indent: str = "  ") -> list[str]:
 
 def strict_message(failures: Sequence[Call]) -> str:
     """The text a strict test fails with: each bad call, its near misses, and the way out."""
-    unmatched = [c for c in failures if c.error is None]
-    errors = [c for c in failures if c.error is not None]
+    unmatched = [c for c in failures if c.kind == Kind.UNMATCHED]
+    errors = [c for c in failures if c.kind == Kind.ERROR]
     lines: list[str] = []
     if unmatched:
         lines.append(f"postman_mock: {len(unmatched)} call(s) matched no example (strict mode):")

@@ -8,11 +8,13 @@ own length. A missing `Content-Type` comes from the example's preview language.
 
 from __future__ import annotations
 
-import json
+import json as json_module
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 
 from .collection.model import Example
+from .errors import SettingsError
 from .templating import RenderContext, Template, header_safe
 
 HOP_BY_HOP = frozenset(
@@ -74,7 +76,7 @@ class Rendered:
     def json(
         cls, status: int, payload: object, headers: tuple[tuple[str, str], ...] = ()
     ) -> Rendered:
-        body = json.dumps(payload, separators=(",", ":")).encode()
+        body = json_module.dumps(payload, separators=(",", ":")).encode()
         return cls(status, reason_phrase(status), (("Content-Type", JSON_TYPE), *headers), body)
 
 
@@ -103,12 +105,60 @@ class ResponsePlan:
             body=Template.compile(example.body),
         )
 
-    def render(self, context: RenderContext, with_body: bool = True) -> Rendered:
+    def render(self, context: RenderContext) -> Rendered:
         reason = header_safe(self.reason.render(context)) or reason_phrase(self.code)
         headers = tuple((k, header_safe(t.render(context))) for k, t in self.headers)
-        body = self.body.render(context).encode("utf-8") if with_body else b""
+        body = self.body.render(context).encode("utf-8")
         return Rendered(self.code, reason, headers, body)
 
 
 def content_type(headers: tuple[tuple[str, str], ...]) -> str | None:
     return next((v for k, v in headers if k.lower() == "content-type"), None)
+
+
+_UNSET: object = object()
+
+
+def canned(
+    status: int,
+    *,
+    json: object = _UNSET,
+    body: str | bytes | None = None,
+    headers: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+) -> Rendered:
+    """A response given in code (an outage, an override): status plus JSON *or* raw body."""
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise SettingsError(f"status must be an HTTP status code from 100 to 599, got {status!r}")
+    if json is not _UNSET and body is not None:
+        raise SettingsError("give json= or body=, not both")
+    pairs = list(headers.items() if isinstance(headers, Mapping) else headers or ())
+    if json is not _UNSET:
+        data = json_module.dumps(json, separators=(",", ":")).encode()
+        if not any(k.lower() == "content-type" for k, _ in pairs):
+            pairs.insert(0, ("Content-Type", JSON_TYPE))
+    else:
+        data = body.encode("utf-8") if isinstance(body, str) else body or b""
+    return Rendered(status, reason_phrase(status), tuple((str(k), str(v)) for k, v in pairs), data)
+
+
+def outage_response(
+    status: int = 503,
+    *,
+    json: object = _UNSET,
+    body: str | bytes | None = None,
+    headers: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+) -> Rendered:
+    """Postman's "server response": a 5xx that every call gets while it is active."""
+    if isinstance(status, bool) or not isinstance(status, int) or not 500 <= status <= 599:
+        raise SettingsError(
+            f"an outage answers with a 5xx status, as Postman's server responses do; got {status!r}"
+        )
+    if json is _UNSET and body is None:
+        json = {
+            "error": {
+                "name": "mockServerResponse",
+                "header": reason_phrase(status),
+                "message": "The mock server is simulating an outage.",
+            }
+        }
+    return canned(status, json=json, body=body, headers=headers)

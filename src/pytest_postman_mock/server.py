@@ -14,17 +14,20 @@ import logging
 import socket
 import threading
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
+from .api import MockAPI
 from .app import MockApp
 from .collection import Collection, Environment
 from .engine import Engine
 from .errors import ServerError
-from .journal import CallLog
+from .journal import CallLog, Journal
+from .responses import _UNSET, outage_response
 from .settings import MockSettings
 
 
@@ -69,7 +72,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-class MockServer:
+class MockServer(MockAPI):
     """A Postman mock server for a collection, on a real socket, in a background thread.
 
     >>> with MockServer("api.postman_collection.json") as mock:  # doctest: +SKIP
@@ -96,8 +99,12 @@ class MockServer:
         return self.engine.collection
 
     @property
-    def journal(self) -> Any:
+    def journal(self) -> Journal:
         return self.app.journal
+
+    @property
+    def _app(self) -> MockApp:
+        return self.app
 
     @property
     def running(self) -> bool:
@@ -126,6 +133,21 @@ class MockServer:
     def calls(self) -> CallLog:
         """Every call this server has logged (up to `max_calls`), oldest first."""
         return self.app.journal.snapshot()
+
+    def outage(
+        self,
+        status: int = 503,
+        *,
+        json: Any = _UNSET,
+        body: str | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Answer every call with this 5xx response until `clear_outage()` (Postman's
+        "server responses")."""
+        self.app.outage = outage_response(status, json=json, body=body, headers=headers)
+
+    def clear_outage(self) -> None:
+        self.app.outage = None
 
     def start(self) -> MockServer:
         with self._lock:

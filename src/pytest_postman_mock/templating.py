@@ -7,6 +7,10 @@ token, as Postman does it: wildcard captures, then the example's variables
 (marker > environment > item/folder > collection), then dynamic variables,
 then the request helpers (`$body`, `$queryParams`, `$headers`, `$pathSegments`).
 
+Helper tokens are parsed here too, at compile time (see helpers.py): their
+quoted arguments may contain braces, so `{{$body 'id' '{{$randomInt}}'}}` is one
+token whose default is itself a template.
+
 Safety: a value that came from the request is inserted as it is and never
 scanned again for `{{...}}`, so a client cannot inject template syntax; values
 rendered into a header never carry CR or LF.
@@ -14,15 +18,21 @@ rendered into a header never carry CR or LF.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
+from . import helpers
 from .matching import Incoming
 from .variables import VARIABLE
 
 MAX_DEPTH = 8
 """How deep variables may refer to variables while rendering (self-reference stops here)."""
+
+TOKEN = re.compile(f"{helpers.HELPER_TOKEN.pattern}|{VARIABLE.pattern}")
+"""A helper token (arguments may hold braces), else Postman's plain `{{name}}`."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,8 @@ class Token:
 
     name: str
     raw: str
+    call: helpers.HelperCall | None = None
+    """The parsed helper (arguments, compiled JSONPath, default) for `$body` & co."""
 
 
 @dataclass
@@ -45,6 +57,7 @@ class RenderContext:
     helper: Callable[[str, RenderContext], str | None] | None = None
     """Resolves a request helper token (`$body 'a.b'`), or returns None."""
     _variables_cache: dict[str, str] = field(default_factory=dict, repr=False)
+    _helper_depth: int = field(default=0, repr=False)
 
 
 @dataclass(frozen=True)
@@ -59,10 +72,15 @@ class Template:
             return cls((text,) if text else ())
         parts: list[str | Token] = []
         position = 0
-        for found in VARIABLE.finditer(text):
+        for found in TOKEN.finditer(text):
             if found.start() > position:
                 parts.append(text[position : found.start()])
-            parts.append(Token(found.group(1).strip(), found.group(0)))
+            raw = found.group(0)
+            name = raw[2:-2].strip()
+            call = None
+            if helpers.helper_name(name) in helpers.HELPERS:
+                call = helpers.parse(name, compile_cached)
+            parts.append(Token(name, raw, call))
             position = found.end()
         if position < len(text):
             parts.append(text[position:])
@@ -95,7 +113,7 @@ def resolve(token: Token, context: RenderContext, depth: int = 0) -> str | None:
             return None
         cached = context._variables_cache.get(name)
         if cached is None:
-            cached = Template.compile(context.variables[name]).render(context, depth + 1)
+            cached = compile_cached(context.variables[name]).render(context, depth + 1)
             context._variables_cache[name] = cached
         return cached
     if name.startswith("$"):
@@ -103,9 +121,20 @@ def resolve(token: Token, context: RenderContext, depth: int = 0) -> str | None:
             value = context.dynamic(name)
             if value is not None:
                 return value
-        if context.helper is not None:
-            return context.helper(name, context)
+        if context.helper is not None and context._helper_depth < MAX_DEPTH:
+            # defaults are templates that may hold helpers: bound the nesting
+            context._helper_depth += 1
+            try:
+                return context.helper(name, context)
+            finally:
+                context._helper_depth -= 1
     return None
+
+
+@lru_cache(maxsize=4096)
+def compile_cached(text: str) -> Template:
+    """`Template.compile` once per distinct text (variable values, helper defaults)."""
+    return Template.compile(text)
 
 
 def header_safe(value: str) -> str:

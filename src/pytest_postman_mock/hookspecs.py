@@ -1,0 +1,37 @@
+"""Hooks for extending the mock, in pytest's own hook machinery (pluggy).
+
+Implement them in a conftest.py or a plugin with `@pytest.hookimpl` (or a plain
+function of the same name); `postman-mock serve` loads implementations from
+modules registered under the `postman_mock` entry-point group.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .journal import Call
+    from .matching import Incoming
+    from .responses import Rendered
+
+hookspec = pluggy.HookspecMarker("pytest")
+
+
+@hookspec(firstresult=True)
+def pytest_postman_mock_response(
+    request: Incoming, example: str | None, response: Rendered
+) -> Rendered | None:
+    """Adjust a response before it is sent; return a new one, or None to keep it.
+
+    `request` is the incoming call (method, path, query, headers, body),
+    `example` the name of the example chosen (None when nothing matched), and
+    `response` the response about to be sent (`dataclasses.replace` it to change
+    status, headers or body). The first implementation that returns one wins.
+    """
+
+
+@hookspec
+def pytest_postman_mock_unmatched(call: Call) -> None:
+    """Called for each call that no example matched, once it is in the call log."""
