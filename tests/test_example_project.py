@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"
 
@@ -23,8 +26,10 @@ def run_example(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_example_project_passes() -> None:
-    result = run_example()
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_example_project_passes(workers: list[str]) -> None:
+    result = run_example(*workers)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert " passed" in result.stdout.splitlines()[-1]
-    assert "failed" not in result.stdout.splitlines()[-1]
+    last = result.stdout.splitlines()[-1]
+    assert re.fullmatch(r"\d+ passed in [\d.]+s", last), last
+    assert "0 unmatched" in result.stdout

@@ -10,6 +10,9 @@ def test_places_an_order(client, postman_mock):
 
     assert (order.book_id, order.quantity, order.status) == ("b1", 2, "pending")
     assert postman_mock.calls.last.example == "Order placed"
+    postman_mock.assert_called_once("POST", "/v1/orders", json={"bookId": "b1", "quantity": 2})
+    postman_mock.assert_called("POST", "/v1/orders", jsonpath={"$.quantity": 2})
+    postman_mock.assert_not_called("GET", "/v1/orders/:orderId")
 
 
 def test_an_order_for_a_sold_out_book_is_refused(client, postman_mock):

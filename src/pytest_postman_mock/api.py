@@ -46,9 +46,13 @@ class MockAPI:
         """Answer calls to `METHOD path` (or to the request named `selector`) yourself.
 
         `reply` takes status, json, body, headers, delay, or example (the name of
-        another saved example to serve). `responses=[{...}, {...}]` answers each call
-        with the next one. Usable as a context manager; a test's overrides end with it.
+        another saved example to serve). `times=n` answers n calls, then the collection
+        answers again. `responses=[{...}, {...}]` answers each call with the next one,
+        once each (with `times`, the last one repeats). The newest override wins.
+        Usable as a context manager; a test's overrides end with it. A selector that
+        names nothing in the collection is refused, with a suggestion.
         """
+        __tracebackhide__ = True
         rule = overrides.build(
             self._app.engine, selector, path, times=times, responses=responses, **reply
         )
@@ -64,6 +68,7 @@ class MockAPI:
         **reply: Any,
     ) -> Override:
         """Like `override`, for a path the collection does not have."""
+        __tracebackhide__ = True
         rule = overrides.build(
             self._app.engine, method, path, times=times, responses=responses, adhoc=True, **reply
         )
@@ -126,11 +131,20 @@ class MockAPI:
         __tracebackhide__ = True
         from .reporting import describe_unmatched
 
-        bad = [c for c in self.calls if c.kind in Kind.FAILING]
-        if bad:
-            lines = [f"postman_mock: {len(bad)} call(s) matched no example:"]
-            for call in bad:
+        unmatched = [c for c in self.calls if c.kind == Kind.UNMATCHED]
+        errors = [c for c in self.calls if c.kind == Kind.ERROR]
+        lines: list[str] = []
+        if unmatched:
+            lines.append(f"postman_mock: {len(unmatched)} call(s) matched no example:")
+            for call in unmatched:
                 lines += describe_unmatched(call)
+        if errors:
+            lines.append(f"postman_mock: the mock server failed on {len(errors)} call(s):")
+            for call in errors:
+                last = (call.error or "").strip().splitlines()[-1:]
+                lines.append(f"  {call.method} {call.full_path} -> {call.status}")
+                lines += [f"    {line}" for line in last]
+        if lines:
             raise AssertionError("\n".join(lines))
 
     def assert_all_called(self, *names: str) -> None:

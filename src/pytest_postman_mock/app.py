@@ -83,6 +83,7 @@ class Answer:
     """What is being decided for one request, filled in as it goes through the app."""
 
     test_id: str | None
+    engine: Engine
     kind: str = Kind.ERROR
     response: Rendered = field(default_factory=lambda: Rendered.json(500, SERVER_ERROR))
     outcome: Outcome | None = None
@@ -126,6 +127,8 @@ class MockApp:
         self._dynamic_lock = threading.Lock()
         self.outage: Rendered | None = None
         self.overrides = OverrideSet()
+        self.kinds: Counter[str] = Counter()
+        """How many calls of each `Kind` the server answered (not bounded like the log)."""
         self.served: Counter[int] = Counter()
         """How often each example (by `id()` of its compiled form) was served."""
         self._served_lock = threading.Lock()
@@ -154,7 +157,7 @@ class MockApp:
         served_at = datetime.now(timezone.utc)
         request = Request(environ)
         request.max_content_length = self.settings.max_body
-        answer = Answer(self.current_test)
+        answer = Answer(self.current_test, self.engine)  # one engine per call, even mid-reload
         try:
             answer.body = request.get_data(cache=True)
             incoming = self._incoming(request, environ, answer.body)
@@ -206,11 +209,11 @@ class MockApp:
             and "access-control-request-method" in incoming.headers
         )
         if preflight:
-            outcome = self.engine.respond(incoming, self.dynamic)
+            outcome = answer.engine.respond(incoming, self.dynamic)
             if outcome.example is not None:
                 answer.settle(Kind.MATCHED, self._cors(outcome.response), outcome)
             else:
-                answer.settle(Kind.PREFLIGHT, self._preflight(incoming))
+                answer.settle(Kind.PREFLIGHT, self._preflight(incoming, answer.engine))
         elif settings.api_key is not None and not hmac.compare_digest(
             incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
         ):
@@ -228,7 +231,7 @@ class MockApp:
         if len(self.overrides):
             taken = self.overrides.take(incoming.method, path, None)
         if taken is None:
-            outcome = self.engine.respond(incoming, self.dynamic)
+            outcome = answer.engine.respond(incoming, self.dynamic)
             if outcome.example is not None and len(self.overrides):
                 name = outcome.example.example.item_name
                 taken = self.overrides.take(incoming.method, path, name)
@@ -242,7 +245,7 @@ class MockApp:
         answer.delay = reply.delay or None
         if reply.example is not None:
             captures = reply.example.captures(incoming.segments)
-            rendered = self.engine.render(reply.example, incoming, captures, self.dynamic)
+            rendered = answer.engine.render(reply.example, incoming, captures, self.dynamic)
             answer.settle(
                 Kind.OVERRIDE,
                 self._cors(rendered),
@@ -274,8 +277,8 @@ class MockApp:
             rendered.status, rendered.reason, (*rendered.headers, *extra), rendered.body
         )
 
-    def _preflight(self, incoming: Incoming) -> Rendered:
-        methods = sorted(self.engine.index.by_method) or ["GET"]
+    def _preflight(self, incoming: Incoming, engine: Engine) -> Rendered:
+        methods = sorted(engine.index.by_method) or ["GET"]
         asked = incoming.headers.get("access-control-request-method", "").upper()
         if asked and asked not in methods:
             methods.append(asked)
@@ -307,8 +310,9 @@ class MockApp:
     ) -> Call:
         outcome = answer.outcome
         example = outcome.example if outcome else None
-        if example is not None:
-            with self._served_lock:
+        with self._served_lock:
+            self.kinds[answer.kind] += 1
+            if example is not None:
                 self.served[id(example)] += 1
         headers = tuple(
             (k, REDACTED if k.lower() == "x-api-key" else v) for k, v in request.headers.items()

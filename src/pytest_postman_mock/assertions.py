@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from .journal import Call, CallLog, path_matches
+from .reporting import DESCRIPTIONS
 
 PREVIEW = 200
 MAX_SHOWN = 5
@@ -67,27 +68,32 @@ class Expectation:
         """What differs between `call` and this expectation (empty: it fits)."""
         found: list[str] = []
         if self.method is not None and call.method != self.method.upper():
-            found.append(f"method is {call.method}")
+            found.append(f"method is {call.method}, expected {self.method.upper()}")
         if self.path is not None and not path_matches(self.path, call.path):
-            found.append(f"path is {call.path}")
+            found.append(f"path {call.path} does not fit {self.path}")
         if self.query:
             given = dict(call.query)
             found += [
-                f"query {k}={given.get(k)!r}, expected {v!r}"
+                f"query {k}={_shown(given.get(k))}, expected {str(v)!r}"
                 for k, v in self.query.items()
                 if given.get(k) != str(v)
             ]
         if self.headers:
             found += [
-                f"header {k}: {call.header(k)!r}, expected {v!r}"
+                f"header {k}: {_shown(call.header(k))}, expected {str(v)!r}"
                 for k, v in self.headers.items()
-                if call.header(k) != v
+                if call.header(k) != str(v)
             ]
         if self.body is not None:
             wanted = self.body.encode() if isinstance(self.body, str) else self.body
             if call.body != wanted:
-                found.append(f"body is {_preview(call.body)!r}")
-        parsed = _json_of(call) if self.json is not _MISSING or self.jsonpath else _MISSING
+                found.append(f"body is {_preview(call.body)!r}, expected {_preview(wanted)!r}")
+        if self.json is _MISSING and not self.jsonpath:
+            return found
+        parsed = _json_of(call)
+        if parsed is _MISSING:
+            found.append("body is empty, not JSON" if not call.body else "body is not JSON")
+            return found
         if self.json is not _MISSING and parsed != self.json:
             found.append("JSON body differs:\n" + _json_diff(self.json, parsed))
         for expression, wanted in (self.jsonpath or {}).items():
@@ -106,18 +112,19 @@ def _json_of(call: Call) -> Any:
         return _MISSING
 
 
+def _shown(value: str | None) -> str:
+    return "(absent)" if value is None else repr(value)
+
+
 def _preview(data: str | bytes) -> str:
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     return text if len(text) <= PREVIEW else text[:PREVIEW] + "..."
 
 
 def _json_diff(expected: Any, actual: Any) -> str:
-    if actual is _MISSING:
-        return "    (the body is not JSON)"
     left = jsonlib.dumps(expected, indent=2, sort_keys=True).splitlines()
     right = jsonlib.dumps(actual, indent=2, sort_keys=True).splitlines()
-    diff = difflib.unified_diff(left, right, "expected", "called with", lineterm="", n=2)
-    return "\n".join("    " + line for line in diff)
+    return "\n".join(difflib.unified_diff(left, right, "expected", "called with", lineterm="", n=2))
 
 
 def describe_call(call: Call, header_names: Iterable[str] = ()) -> str:
@@ -125,7 +132,9 @@ def describe_call(call: Call, header_names: Iterable[str] = ()) -> str:
     line = f"{call.method} {call.full_path} -> {call.status}"
     if call.example:
         line += f' "{call.example}"'
-    extra = [f"{name}: {call.header(name)!r}" for name in header_names]
+    elif call.kind in DESCRIPTIONS:
+        line += f" ({DESCRIPTIONS[call.kind]})"
+    extra = [f"{name}: {_shown(call.header(name))}" for name in header_names]
     if call.body:
         extra.append(f"body {_preview(call.body)!r}")
     return line + "".join(f"\n      {e}" for e in extra)
@@ -144,7 +153,10 @@ def report(title: str, expected: Expectation, calls: Sequence[Call]) -> str:
     headers = tuple(expected.headers or ())
     for call in ranked[:MAX_SHOWN]:
         lines.append("    " + describe_call(call, headers))
-        lines += [f"      - {m}" for m in expected.mismatches(call)]
+        for mismatch in expected.mismatches(call):
+            first, *rest = mismatch.splitlines()
+            lines.append(f"      - {first}")
+            lines += [f"          {line}" for line in rest]
     if len(calls) > MAX_SHOWN:
         lines.append(f"    ... and {len(calls) - MAX_SHOWN} more")
     return "\n".join(lines)

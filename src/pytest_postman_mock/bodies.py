@@ -173,9 +173,9 @@ def same_body(saved: SavedBody, incoming: IncomingBody) -> bool:
     if saved.kind == "file":
         return bool(incoming.raw)
     if saved.kind == "form":
-        return incoming.fields() == saved.value
+        return bool(incoming.fields() == saved.value)
     if saved.kind == "text":
-        return incoming.text == saved.value
+        return bool(incoming.text == saved.value)
     parsed = incoming.json()
     if parsed is _MISSING:
         return False

@@ -1,8 +1,11 @@
 """`postman-mock`: the same engine outside pytest, for a browser, an app or another language.
 
-`postman-mock serve COLLECTION` prints where it serves, then one line per call,
-and stops cleanly on Ctrl-C or SIGTERM. Bad input exits with status 2 and one
-line that names the problem, never a traceback.
+- `serve COLLECTION`: print where it serves, then one aligned line per call; stop
+  cleanly on Ctrl-C or SIGTERM; `--watch` reloads the collection when it changes.
+- `check COLLECTION`: lint it for mocking; exit 0 when clean, 1 with findings.
+- `routes COLLECTION`: method, path template, example names and statuses.
+
+Bad input exits with status 2 and one line that names the problem, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,14 +15,20 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
+from . import lint
+from .engine import Engine
 from .errors import PostmanMockError
+from .journal import Call
 from .reporting import call_line
 from .server import MockServer
+from .settings import MockSettings
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+WATCH_INTERVAL = 0.5
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,8 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve a collection over HTTP")
-    serve.add_argument("collection", help="Postman collection file (JSON or YAML)")
-    serve.add_argument("--environment", "-e", metavar="FILE", help="Postman environment file")
+    _collection_arguments(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", "-p", default="0", help="port (default 0: any free port)")
     serve.add_argument("--delay", metavar="MS", help="delay every response: ms, 2g or 3g")
@@ -40,12 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", help="seed for {{$random...}} values")
     serve.add_argument("--no-cors", action="store_true", help="do not answer CORS preflights")
     serve.add_argument(
-        "--outage",
-        metavar="STATUS",
-        type=int,
-        help="answer every call with this 5xx status (a simulated outage)",
+        "--outage", metavar="STATUS", type=int, help="answer every call with this 5xx status"
     )
+    serve.add_argument(
+        "--watch", action="store_true", help="reload the collection when its file changes"
+    )
+    check = commands.add_parser("check", help="lint a collection for mocking")
+    _collection_arguments(check)
+    routes = commands.add_parser("routes", help="list the routes a collection serves")
+    _collection_arguments(routes)
     return parser
+
+
+def _collection_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("collection", help="Postman collection file (JSON or YAML)")
+    command.add_argument("--environment", "-e", metavar="FILE", help="Postman environment file")
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -65,23 +82,71 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     return values
 
 
+def watch(files: Sequence[Path], on_change: Callable[[], None], stop: threading.Event) -> None:
+    """Call `on_change` whenever one of `files` changes on disk, until `stop` is set."""
+
+    def stamp() -> tuple[float, ...]:
+        return tuple(p.stat().st_mtime_ns if p.exists() else -1.0 for p in files)
+
+    seen = stamp()
+    while not stop.wait(WATCH_INTERVAL):
+        current = stamp()
+        if current != seen:
+            seen = current
+            on_change()
+
+
 def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     server = MockServer(args.collection, args.environment, **_settings(args))
     for warning in server.collection.warnings:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
     lock = threading.Lock()
 
-    def show(call: Any) -> None:
+    def say(line: str, stream: TextIO = out) -> None:
         with lock:
-            print(call_line(call), file=out, flush=True)
+            print(line, file=stream, flush=True)
+
+    def show(call: Call) -> None:
+        say(call_line(call))
+
+    def reload() -> None:
+        try:
+            engine = server.reload()
+        except PostmanMockError as problem:
+            say(f"reload failed, still serving the previous examples: {problem}", sys.stderr)
+            return
+        say(f'Reloaded "{engine.collection.name}": {len(engine.index.examples)} examples')
 
     server.journal.listeners.append(show)
     if args.outage is not None:
         server.outage(args.outage)
     with server:
-        print(f'Serving "{server.collection.name}" at {server.url}', file=out, flush=True)
+        say(f'Serving "{server.collection.name}" at {server.url}')
+        if args.watch:
+            files = [Path(p) for p in (args.collection, args.environment) if p]
+            threading.Thread(target=watch, args=(files, reload, stop), daemon=True).start()
         stop.wait()
-    print("Stopped.", file=out, flush=True)
+    say("Stopped.")
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace, out: TextIO) -> int:
+    engine = Engine.from_files(args.collection, args.environment, MockSettings())
+    findings = lint.check(engine)
+    for finding in findings:
+        print(finding, file=out)
+    count = len(engine.index.examples)
+    verdict = f"{len(findings)} finding(s)" if findings else "no findings"
+    print(f'"{engine.collection.name}": {count} examples, {verdict}', file=out)
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def routes(args: argparse.Namespace, out: TextIO) -> int:
+    engine = Engine.from_files(args.collection, args.environment, MockSettings())
+    rows = lint.routes(engine)
+    width = max((len(path) for _, path, _ in rows), default=0)
+    for method, path, examples in rows:
+        print(f"{method:<7} {path:<{width}}  {examples}", file=out)
     return EXIT_OK
 
 
@@ -93,9 +158,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         stop.set()
 
     previous = {}
-    if threading.current_thread() is threading.main_thread():
+    if args.command == "serve" and threading.current_thread() is threading.main_thread():
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        if args.command == "check":
+            return check(args, out)
+        if args.command == "routes":
+            return routes(args, out)
         return serve(args, out, stop)
     except PostmanMockError as problem:
         print(f"postman-mock: error: {problem}", file=sys.stderr)

@@ -174,16 +174,12 @@ class ExampleIndex:
         if compiled.pattern is None:
             for tier, key in zip(self.tiers, literal_keys(compiled.segments)):
                 tier[(method, key)].append(compiled)
-            blanked = paths.blank_ids(compiled.segments)
         else:
             node = self.tries[method]
             for part in paths.strip_slashes(compiled.pattern):  # type: ignore[arg-type]
                 node = node.child(part)
             node.examples.append(compiled)
-            blanked = tuple(
-                "\0" if isinstance(p, Wildcard) else b
-                for p, b in zip(compiled.pattern, paths.blank_ids(compiled.segments))
-            )
+        blanked = blank_pattern(compiled)
         self.tiers[4][(method, blanked)].append(compiled)
         self.tiers[5][(method, paths.strip_slashes(blanked))].append(compiled)
         self.shapes[(method, len(stripped))].append(compiled)
@@ -194,6 +190,14 @@ class ExampleIndex:
         trie = self.tries.get(method)
         if trie is not None:
             yield from trie.walk(paths.strip_slashes(segments), {})
+
+
+def blank_pattern(compiled: CompiledExample) -> tuple[str, ...]:
+    """The example's path for tiers 79/75: IDs and wildcard segments blanked, rest lower-cased."""
+    blanked = paths.blank_ids(compiled.segments)
+    if compiled.pattern is None:
+        return blanked
+    return tuple("\0" if isinstance(p, Wildcard) else b for p, b in zip(compiled.pattern, blanked))
 
 
 def literal_keys(segments: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:

@@ -4,37 +4,52 @@ This runs only for unmatched calls, so it may scan every example. Each example
 is followed through the same steps the matcher takes (method, status filter,
 path, headers, body) and stops at the first that rejects it; the examples that
 got furthest, then those whose path is most alike, are reported (three at most).
+Query parameters never reject an example (they only move its score), so they
+are not a reason here.
 """
 
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from . import paths
-from .bodies import body_matches
+from .bodies import IncomingBody, SavedBody, body_matches, same_json
 from .compiled import CompiledExample, ExampleIndex
 from .journal import NearMiss
-from .matching import CONTROL_PREFIX, Incoming, headers_match
+from .matching import CONTROL_PREFIX, Incoming, headers_match, path_tier
 
 STAGES = ("method", "code", "path", "headers", "body")
 MAX_NEAR_MISSES = 3
 
 
+def _segments(count: int) -> str:
+    return f"{count} segment{'' if count == 1 else 's'}"
+
+
 def _path_difference(example: CompiledExample, request: Incoming) -> str | None:
-    """None when the paths agree (as the matcher would accept them), else what differs."""
+    """None when the matcher accepts the path (at any tier), else the first segment that differs."""
+    if path_tier(example, request.segments) is not None:
+        return None
+    written = paths.strip_slashes(example.segments)
     own = paths.strip_slashes(example.pattern or example.segments)  # type: ignore[arg-type]
     given = paths.strip_slashes(request.segments)
     if len(own) != len(given):
-        return f"path has {len(given)} segment(s), example {example.path} has {len(own)}"
-    for position, (part, segment) in enumerate(zip(own, given), 1):
+        return f"path has {_segments(len(given))}, example {example.path} has {len(own)}"
+    differing: list[tuple[bool, str]] = []  # (two IDs, which stand in for each other?, why)
+    for position, (part, text, segment) in enumerate(zip(own, written, given), 1):
         if isinstance(part, paths.Wildcard):
             if part.capture(segment) is None:
-                return f"path segment {position} {segment!r} does not fit {{{{{part.name}}}}}"
-        elif not paths.similar(part.lower(), segment.lower()) and not (
-            paths.is_id(part) and paths.is_id(segment)
-        ):
-            return f"path segment {position} is {segment!r}, example has {part!r}"
-    return None
+                differing.append(
+                    (False, f"path segment {position} {segment!r} does not fit {text!r}")
+                )
+        elif part.lower() != segment.lower():
+            both_ids = paths.is_id(part) and paths.is_id(segment)
+            differing.append(
+                (both_ids, f"path segment {position} is {segment!r}, example has {part!r}")
+            )
+    differing.sort(key=lambda d: d[0])  # stable: the first segment that is not just another ID
+    return differing[0][1] if differing else "path differs"
 
 
 def _header_difference(example: CompiledExample, request: Incoming, keys: tuple[str, ...]) -> str:
@@ -42,18 +57,47 @@ def _header_difference(example: CompiledExample, request: Incoming, keys: tuple[
         if key.lower().startswith(CONTROL_PREFIX) or headers_match(example, request, (key,)):
             continue
         saved, given = example.headers.get(key.lower()), request.headers.get(key.lower())
-        return f"header {key}: request has {given!r}, example has {saved!r}"
+        sent = "is missing" if given is None else f"is {given.strip()!r}"
+        kept = "none" if saved is None else repr(saved)
+        return f"header {key} {sent}, example has {kept}"
     return "headers differ"
 
 
-def _body_difference(example: CompiledExample, request: Incoming) -> str:
-    saved = example.body
-    if saved.content_type != request.body.media_type and saved.kind != "empty":
-        return (
-            f"body Content-Type is {request.body.media_type or 'missing'!r}, "
-            f"example expects {saved.content_type or 'none'!r}"
-        )
-    return f"body differs from the example's saved {saved.kind} body"
+def _first_difference(saved: Any, given: Any, what: str) -> str | None:
+    """The first field of two mappings that differs, as a short phrase (None if none found)."""
+    if not isinstance(saved, dict) or not isinstance(given, dict):
+        return None
+    for key, value in saved.items():
+        if key not in given:
+            return f"{what} {key!r} is missing, example has {value!r}"
+        if not same_json(value, given[key]):
+            return f"{what} {key!r} is {given[key]!r}, example has {value!r}"
+    extra = next((key for key in given if key not in saved), None)
+    return None if extra is None else f"{what} {extra!r} is not in the example"
+
+
+def _fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    grouped: dict[str, Any] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in grouped.items()}
+
+
+def _body_difference(saved: SavedBody, incoming: IncomingBody) -> str:
+    if saved.kind == "empty":
+        return "request has a body, example has none"
+    if saved.content_type != incoming.media_type:
+        sent = repr(incoming.media_type) if incoming.media_type else "missing"
+        expected = repr(saved.content_type) if saved.content_type else "none"
+        return f"body Content-Type is {sent}, example expects {expected}"
+    if not incoming.text and saved.kind != "file":
+        return f"request has no body, example has a {saved.kind} body"
+    detail = None
+    if saved.kind == "json":
+        detail = _first_difference(saved.value, incoming.json(), "body field")
+    elif saved.kind == "form":
+        detail = _first_difference(_fields(saved.value), _fields(incoming.fields()), "form field")
+    return detail or f"body differs from the example's {saved.kind} body"
 
 
 def _verdict(
@@ -71,7 +115,7 @@ def _verdict(
     if keys and not headers_match(example, request, keys):
         return 3, _header_difference(example, request, keys)
     if match_body and not body_matches(example.body, request.body):
-        return 4, _body_difference(example, request)
+        return 4, _body_difference(example.body, request.body)
     return 5, "would match"
 
 

@@ -46,13 +46,19 @@ def call_record(call: Call) -> dict[str, Any]:
 
 
 def collection_record(
-    name: str, source: str, calls: Iterable[Call], rows: list[ExampleCoverage], dropped: int
+    name: str,
+    source: str,
+    calls: Iterable[Call],
+    rows: list[ExampleCoverage],
+    dropped: int,
+    kinds: dict[str, int],
 ) -> dict[str, Any]:
-    kept = list(calls)
+    """One collection's calls, counts by kind and coverage (JSON-ready)."""
     return {
         "name": name,
         "file": source,
-        "calls": [call_record(c) for c in kept],
+        "kinds": kinds,
+        "calls": [call_record(c) for c in calls],
         "droppedCalls": dropped,
         "coverage": [{**asdict(row), "label": row.label} for row in rows],
     }

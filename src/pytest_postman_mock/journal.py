@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import json as jsonlib
+import logging
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -19,6 +20,8 @@ from datetime import datetime
 from typing import Any, Callable, overload
 
 from . import paths
+
+logger = logging.getLogger("pytest_postman_mock")
 
 
 class Kind:
@@ -169,7 +172,8 @@ class CallLog(Sequence[Call]):
 
     @property
     def unmatched(self) -> CallLog:
-        return CallLog([c for c in self._calls if not c.matched])
+        """Calls that got Postman's 404 because no example fit (not overrides or outages)."""
+        return CallLog([c for c in self._calls if c.kind == Kind.UNMATCHED])
 
     def filter(
         self,
@@ -179,9 +183,13 @@ class CallLog(Sequence[Call]):
         example: str | None = None,
         status: int | None = None,
         matched: bool | None = None,
+        kind: str | None = None,
         where: Callable[[Call], bool] | None = None,
     ) -> CallLog:
-        """Calls that fit every given criterion (path: exact, `/users/:id` or a glob)."""
+        """Calls that fit every given criterion (path: exact, `/users/:id` or a glob).
+
+        `path` is the path alone; the query is in `Call.query`.
+        """
 
         def keep(call: Call) -> bool:
             return (
@@ -190,6 +198,7 @@ class CallLog(Sequence[Call]):
                 and (example is None or call.example == example)
                 and (status is None or call.status == status)
                 and (matched is None or call.matched == matched)
+                and (kind is None or call.kind == kind)
                 and (where is None or where(call))
             )
 
@@ -230,7 +239,12 @@ class Journal:
             self._calls.append(call)
             self._lock.notify_all()
         for listener in list(self.listeners):
-            listener(call)
+            try:
+                listener(call)
+            except Exception as problem:  # a listener must not cost the client its response
+                logger.exception("postman_mock: a call-log listener failed on %s", call.summary())
+                note = f"a call-log listener failed: {type(problem).__name__}: {problem}"
+                object.__setattr__(call, "notes", (*call.notes, note))
         return call
 
     @property

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from . import paths
 from .bodies import IncomingBody, body_matches, same_body
-from .compiled import Captures, CompiledExample, ExampleIndex, literal_keys
+from .compiled import Captures, CompiledExample, ExampleIndex, blank_pattern, literal_keys
+from .paths import Segment, Wildcard
 from .variables import VARIABLE
 
 CONTROL_PREFIX = "x-mock-"
@@ -137,6 +138,53 @@ def headers_match(example: CompiledExample, request: Incoming, keys: Iterable[st
         if saved != given.strip() and not VARIABLE.fullmatch(saved):
             return False
     return True
+
+
+def wildcard_fits(pattern: tuple[Segment, ...], segments: tuple[str, ...]) -> bool:
+    """Tier 80 for one example: wildcards take any one segment, literals compare
+    case-insensitively, trailing slashes ignored (what the index's trie walk does)."""
+    own, given = paths.strip_slashes(pattern), paths.strip_slashes(segments)  # type: ignore[arg-type]
+    return len(own) == len(given) and all(
+        part.capture(segment) is not None
+        if isinstance(part, Wildcard)
+        else part.lower() == segment.lower()
+        for part, segment in zip(own, given)
+    )
+
+
+def fuzzy_fits(example: CompiledExample, wanted: tuple[str, ...]) -> bool:
+    """Tier 70: `wanted` (lower-cased, no trailing slash, same segment count as the
+    example) is within document distance of the example's path, segment by segment."""
+    own = paths.strip_slashes(example.pattern or example.segments)  # type: ignore[arg-type]
+    return all(
+        isinstance(part, Wildcard) or paths.similar(part.lower(), segment)
+        for part, segment in zip(own, wanted)
+    )
+
+
+def path_tier(example: CompiledExample, segments: tuple[str, ...]) -> int | None:
+    """The path score of one example for a request path, without the index.
+
+    The matcher gets the same answer through `ExampleIndex` lookups; this direct
+    form serves near-miss explanations and tests that check the index against it.
+    """
+    if example.pattern is None:
+        for tier, own, given in zip(
+            PATH_TIERS, literal_keys(example.segments), literal_keys(segments)
+        ):
+            if own == given:
+                return tier
+    elif wildcard_fits(example.pattern, segments):
+        return 80
+    own_blanked, given_blanked = blank_pattern(example), paths.blank_ids(segments)
+    if own_blanked == given_blanked:
+        return 79
+    if paths.strip_slashes(own_blanked) == paths.strip_slashes(given_blanked):
+        return 75
+    wanted = paths.lower(paths.strip_slashes(segments))
+    if len(paths.strip_slashes(example.segments)) == len(wanted) and fuzzy_fits(example, wanted):
+        return 70
+    return None
 
 
 def query_captures(example: CompiledExample, query: tuple[tuple[str, str], ...]) -> Captures:
@@ -256,9 +304,5 @@ class Matcher:
     def _fuzzy(self, request: Incoming) -> Iterator[tuple[CompiledExample, Captures]]:
         wanted = paths.lower(paths.strip_slashes(request.segments))
         for candidate in self.index.shapes.get((request.method, len(wanted)), ()):
-            own = paths.strip_slashes(candidate.pattern or candidate.segments)  # type: ignore[arg-type]
-            if all(
-                isinstance(part, paths.Wildcard) or paths.similar(part.lower(), seg)
-                for part, seg in zip(own, wanted)
-            ):
+            if fuzzy_fits(candidate, wanted):
                 yield candidate, candidate.captures(request.segments)

@@ -5,7 +5,9 @@ glob) or by the name of a request in the collection; it answers with a given
 status/JSON/body/headers, with another saved example, or with each of a
 sequence of responses in turn; it may be limited to `times` calls and may add
 a delay. Ad-hoc routes answer paths the collection does not have. The newest
-override that fits a call wins; one that is used up stops answering.
+override that fits a call wins; one that is used up stops answering, and the
+collection (or an older override) answers again. A sequence without `times`
+serves each response once; with `times`, its last response repeats.
 """
 
 from __future__ import annotations
@@ -46,15 +48,31 @@ class Override:
     request_name: str | None
     replies: Sequence[Reply]
     times: int | None = None
+    sequence: bool = False
+    """Given as `responses=[...]`: without `times`, each is served once, then it is used up."""
+    scope: tuple[tuple[str, str], ...] = ()
+    """For a request-name rule, its examples' (method, path): calls that may turn out to be it."""
     owner: OverrideSet | None = field(default=None, repr=False)
     used: int = 0
+    """How many calls this override has answered."""
+
+    @property
+    def limit(self) -> int | None:
+        """How many calls it answers (None: every one until the test ends)."""
+        if self.times is not None:
+            return self.times
+        return len(self.replies) if self.sequence else None
 
     @property
     def exhausted(self) -> bool:
-        limit = self.times if self.times is not None else None
-        if len(self.replies) > 1:
-            limit = len(self.replies) if limit is None else min(limit, len(self.replies))
+        limit = self.limit
         return limit is not None and self.used >= limit
+
+    def may_take(self, method: str, path: str) -> bool:
+        """Whether a call, not yet matched, could turn out to be this rule's request."""
+        return self.request_name is not None and any(
+            method == m and _could_be(path, p) for m, p in self.scope
+        )
 
     def takes(self, method: str, path: str, request_name: str | None) -> bool:
         if self.request_name is not None:
@@ -118,10 +136,19 @@ class OverrideSet:
     def take(
         self, method: str, path: str, request_name: str | None
     ) -> tuple[Override, Reply] | None:
-        """The reply of the newest rule that fits this call, counting it as used."""
+        """The reply of the newest rule that fits this call, counting it as used.
+
+        The app asks twice: before matching (`request_name` None) and after, with the
+        matched request's name. Before matching, a newer request-name rule that may
+        take the call defers the decision, so that the newest override always wins.
+        """
         with self._lock:
             for rule in reversed(self._rules):
-                if rule.exhausted or not rule.takes(method, path, request_name):
+                if rule.exhausted:
+                    continue
+                if request_name is None and rule.may_take(method, path):
+                    return None
+                if not rule.takes(method, path, request_name):
                     continue
                 reply = rule.replies[min(rule.used, len(rule.replies) - 1)]
                 rule.used += 1
@@ -129,6 +156,7 @@ class OverrideSet:
         return None
 
 
+METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 REPLY_KEYS = frozenset({"status", "json", "body", "headers", "delay", "example"})
 
 
@@ -145,6 +173,25 @@ def _overlaps(template: str, example_path: str) -> bool:
         or a.lower() == b.lower()
         for a, b in zip(mine, theirs)
     )
+
+
+def _could_be(path: str, template: str) -> bool:
+    """Whether Postman's matcher might serve an example at `template` for a call to `path`.
+
+    Generous on purpose (wildcards, IDs, near-identical words, a trailing slash): it only
+    decides whether to wait for the matcher's answer.
+    """
+    given = paths.strip_slashes(paths.split(path))
+    wanted = paths.strip_slashes(paths.split(template))
+    if len(given) != len(wanted):
+        return False
+    for segment, part in zip(given, wanted):
+        parsed = paths.parse_segment(part)
+        if isinstance(parsed, paths.Wildcard) or (paths.is_id(segment) and paths.is_id(part)):
+            continue
+        if not paths.similar(segment.lower(), part.lower()):
+            return False
+    return True
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
@@ -205,14 +252,27 @@ def build(
         replies = tuple(_reply(engine, spec) for spec in responses)
     else:
         replies = (_reply(engine, reply),)
+    sequence = responses is not None
     if path is None:
-        names = [item.name for item in engine.collection.items]
+        items = engine.collection.items
+        names = [item.name for item in items]
         if selector not in names:
+            if selector.upper() in METHODS:
+                some = next((c for c in engine.index.examples), None)
+                path_hint = some.path if some else "/path"
+                name_hint = names[0] if names else "Request name"
+                raise SettingsError(
+                    f"override: {selector!r} needs a path, as in override({selector!r}, "
+                    f"{path_hint!r}, ...), or name a request, as in override({name_hint!r}, ...)"
+                )
             raise SettingsError(
                 f"override: the collection has no request named {selector!r}"
                 f"{_suggest(selector, names)}"
             )
-        return Override(None, None, selector, replies, times)
+        scope = tuple(
+            (c.method, c.path) for c in engine.index.examples if c.example.item_name == selector
+        )
+        return Override(None, None, selector, replies, times, sequence, scope)
     method = selector.upper()
     if not adhoc:
         own = [c.path for c in engine.index.by_method.get(method, ())]
@@ -223,4 +283,4 @@ def build(
                 f"{_suggest(path, own or everywhere)}; use route() for a path the collection "
                 "does not have"
             )
-    return Override(method, path, None, replies, times)
+    return Override(method, path, None, replies, times, sequence)

@@ -8,6 +8,7 @@ stopped when the session ends; between tests only the per-test state changes.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from .handle import PostmanMock
 from .journal import Kind
 from .reporting import strict_message
 from .server import MockServer
-from .session import MockSession, calls_section
+from .session import MockSession, calls_section, merge, summary_lines, write_report
 
 MARKER_DOC = (
     "postman_mock(collection=None, *, environment=None, delay=None, match_body=None, "
@@ -35,6 +36,8 @@ MARKER_DOC = (
 
 
 SESSION = pytest.StashKey[MockSession]()
+WORKER_SEED = "postman_mock_seed"
+WORKER_RECORDS = "postman_mock_records"
 HANDLE = pytest.StashKey[PostmanMock]()
 
 
@@ -78,7 +81,13 @@ def pytest_configure(config: pytest.Config) -> None:
         ),
         None,
     )
-    session.seed = int(seed_text) if seed_text is not None else random.randrange(2**32)
+    worker_seed = getattr(config, "workerinput", {}).get(WORKER_SEED)
+    if worker_seed is not None:
+        session.seed = int(worker_seed)
+    elif seed_text is not None:
+        session.seed = int(seed_text)
+    else:
+        session.seed = random.randrange(2**32)
     config.stash[SESSION] = session
 
 
@@ -99,19 +108,52 @@ def _connect_hooks(config: pytest.Config, server: MockServer) -> None:
         )
 
 
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist controller: every worker uses the session's seed."""
+    node.workerinput[WORKER_SEED] = node.config.stash[SESSION].seed
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist controller: keep what a finished worker's servers saw."""
+    records = getattr(node, "workeroutput", {}).get(WORKER_RECORDS)
+    if records:
+        node.config.stash[SESSION].worker_records.append(json.loads(records))
+
+
+def _records(config: pytest.Config) -> list[dict[str, Any]]:
+    mock_session = config.stash[SESSION]
+    with_calls = bool(config.getoption("postman_mock_report"))
+    return merge([mock_session.data(with_calls), *mock_session.worker_records])
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    mock_session = session.config.stash.get(SESSION, None)
-    target = session.config.getoption("postman_mock_report")
-    if mock_session is not None and target:
-        mock_session.write_report(Path(target))
+    config = session.config
+    mock_session = config.stash.get(SESSION, None)
+    if mock_session is None:
+        return
+    if _is_worker(config):
+        with_calls = bool(config.getoption("postman_mock_report"))
+        config.workeroutput[WORKER_RECORDS] = json.dumps(mock_session.data(with_calls))  # type: ignore[attr-defined]
+        return
+    target = config.getoption("postman_mock_report")
+    if target:
+        write_report(Path(target), mock_session.seed, _records(config))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    mock_session = config.stash.get(SESSION, None)
-    if mock_session is None or not mock_session.servers:
+    if config.stash.get(SESSION, None) is None:
+        return
+    records = _records(config)
+    if not records:
         return
     terminalreporter.section("postman mock")
-    for line in mock_session.summary_lines(verbose=config.getoption("verbose") > 0):
+    for line in summary_lines(records, verbose=config.getoption("verbose") > 0):
         terminalreporter.write_line(line)
 
 

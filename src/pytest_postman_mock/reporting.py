@@ -37,10 +37,10 @@ def describe_unmatched(call: Call, indent: str = "  ") -> list[str]:
     for note in call.notes:
         lines.append(f"{indent}    note: {note}")
     if call.near_misses:
-        lines.append(f"{indent}    closest examples:")
+        lines.append(f"{indent}    closest examples, and the first thing that differed:")
         lines += [f"{indent}      - {miss}" for miss in call.near_misses]
     elif not call.error:
-        lines.append(f"{indent}    (the collection has no example for this method)")
+        lines.append(f"{indent}    (the collection has no examples: save one in Postman first)")
     return lines
 
 

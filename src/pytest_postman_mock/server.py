@@ -88,15 +88,29 @@ class MockServer(MockAPI):
     ) -> None:
         base = settings or MockSettings()
         self.settings = base.with_values(values, "MockServer()") if values else base
-        self.engine = Engine.from_files(collection, environment, self.settings)
-        self.app = MockApp(self.engine)
+        self._sources = (collection, environment)
+        self.app = MockApp(Engine.from_files(collection, environment, self.settings))
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     @property
+    def engine(self) -> Engine:
+        return self.app.engine
+
+    @property
     def collection(self) -> Collection:
         return self.engine.collection
+
+    def reload(self) -> Engine:
+        """Load the collection (and environment) files again and serve the new examples.
+
+        Calls already in flight finish with the examples they started with; a file that
+        no longer loads raises `CollectionError` and the old examples stay in service.
+        """
+        engine = Engine.from_files(*self._sources, self.settings)
+        self.app.engine = engine
+        return engine
 
     @property
     def journal(self) -> Journal:

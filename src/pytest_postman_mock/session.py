@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from .config import OPTIONS, Layer, ServerKey, TestSetup, combine, marker_values
-from .coverage import coverage, never_served
+from .coverage import coverage
 from .errors import PostmanMockError
 from .export import collection_record
 from .journal import Call, Kind
@@ -34,6 +36,10 @@ class MockSession:
         self.on_start = on_start
         self.servers: dict[ServerKey, MockServer] = {}
         self.failures: dict[ServerKey, str] = {}
+        self.worker_records: list[list[dict[str, Any]]] = []
+        """What pytest-xdist workers reported back (in the controller)."""
+        worker = getattr(config, "workerinput", {}).get("workerid", "")
+        self.worker_number = int(worker[2:]) if worker.startswith("gw") else 0
         inipath = config.inipath
         by_name = {o.name: o for o in OPTIONS}
         self.global_layers = [
@@ -61,13 +67,20 @@ class MockSession:
         return combine(layers)
 
     def server_for(self, key: ServerKey) -> MockServer:
-        """The running server for `key`, started on first use (a failure is remembered)."""
+        """The running server for `key`, started on first use (a failure is remembered).
+
+        Under pytest-xdist a fixed port is offset by the worker's number (gw0 +0, gw1 +1, ...)
+        so that workers never clash.
+        """
         if key in self.failures:
             raise PostmanMockError(self.failures[key])
         server = self.servers.get(key)
         if server is None:
+            settings = key.settings
+            if settings.port and self.worker_number:
+                settings = replace(settings, port=settings.port + self.worker_number)
             try:
-                server = MockServer(key.collection, key.environment, key.settings).start()
+                server = MockServer(key.collection, key.environment, settings).start()
             except PostmanMockError as problem:
                 self.failures[key] = str(problem)
                 raise
@@ -84,46 +97,67 @@ class MockSession:
         for server in self.servers.values():
             server.stop()
 
-    def summary_lines(self, verbose: bool) -> list[str]:
-        """Per server: calls, unmatched, and the examples never served (listed with -v)."""
-        lines: list[str] = []
-        for key, server in self.servers.items():
-            total = server.journal.total
-            unmatched = sum(1 for c in server.calls if c.kind == Kind.UNMATCHED)
-            rows = coverage(server.engine.index.examples, server.app.served)
-            missing = never_served(rows)
-            served = len(rows) - len(missing)
-            percent = f" ({100 * served // len(rows)}%)" if rows else ""
-            lines.append(
-                f'"{server.collection.name}" ({key.collection.name}): {total} call(s), '
-                f"{unmatched} unmatched; {served} of {len(rows)} examples served{percent}"
+    def data(self, with_calls: bool) -> list[dict[str, Any]]:
+        """Each server's counts and coverage (and calls), as plain data that merges."""
+        return [
+            collection_record(
+                server.collection.name,
+                str(key.collection),
+                server.calls if with_calls else (),
+                coverage(server.engine.index.examples, server.app.served),
+                server.journal.dropped,
+                dict(server.app.kinds),
             )
-            if missing and verbose:
-                lines.append("  never served:")
-                lines += [f"    {row.method} {row.path}  {row.label}" for row in missing]
-            elif missing:
-                lines.append(f"  {len(missing)} example(s) never served (-v lists them)")
-        return lines
+            for key, server in self.servers.items()
+        ]
 
-    def report(self) -> dict[str, Any]:
-        """Every server's calls and coverage, for `--postman-mock-report FILE.json`."""
-        return {
-            "seed": self.seed,
-            "collections": [
-                collection_record(
-                    server.collection.name,
-                    str(key.collection),
-                    server.calls,
-                    coverage(server.engine.index.examples, server.app.served),
-                    server.journal.dropped,
-                )
-                for key, server in self.servers.items()
-            ],
-        }
 
-    def write_report(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.report(), indent=2), encoding="utf-8")
+def merge(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One record per collection file from several processes' records (pytest-xdist)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for records in parts:
+        for record in records:
+            mine = merged.get(record["file"])
+            if mine is None:
+                merged[record["file"]] = json.loads(json.dumps(record))
+                continue
+            mine["calls"] += record["calls"]
+            mine["droppedCalls"] += record["droppedCalls"]
+            for kind, count in record["kinds"].items():
+                mine["kinds"][kind] = mine["kinds"].get(kind, 0) + count
+            for row, theirs in zip(mine["coverage"], record["coverage"]):
+                row["served"] += theirs["served"]
+    for record in merged.values():
+        record["calls"].sort(key=lambda call: call["servedAt"])
+    return list(merged.values())
+
+
+def summary_lines(records: Iterable[dict[str, Any]], verbose: bool) -> list[str]:
+    """Per collection: calls, unmatched, and the examples never served (listed with -v)."""
+    lines: list[str] = []
+    for record in records:
+        total = sum(record["kinds"].values())
+        unmatched = record["kinds"].get(Kind.UNMATCHED, 0)
+        rows = record["coverage"]
+        missing = [row for row in rows if not row["served"]]
+        served = len(rows) - len(missing)
+        percent = f" ({100 * served // len(rows)}%)" if rows else ""
+        lines.append(
+            f'"{record["name"]}" ({Path(record["file"]).name}): {total} call(s), '
+            f"{unmatched} unmatched; {served} of {len(rows)} examples served{percent}"
+        )
+        if missing and verbose:
+            lines.append("  never served:")
+            lines += [f"    {row['method']} {row['path']}  {row['label']}" for row in missing]
+        elif missing:
+            lines.append(f"  {len(missing)} example(s) never served (-v lists them)")
+    return lines
+
+
+def write_report(path: Path, seed: int, records: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report = {"seed": seed, "collections": records}
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
 def calls_section(calls: list[Call]) -> str:
