@@ -24,6 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from .bodies import IncomingBody
+from .connection import BODY_READ
 from .dynamic import DynamicValues
 from .engine import Engine, Outcome
 from .journal import Call, Journal, Kind
@@ -127,6 +128,8 @@ class MockApp:
         self._dynamic_lock = threading.Lock()
         self.outage: Rendered | None = None
         self.overrides = OverrideSet()
+        self.stopping = threading.Event()
+        """Set while the server stops, so that delays end at once."""
         self.kinds: Counter[str] = Counter()
         """How many calls of each `Kind` the server answered (not bounded like the log)."""
         self.served: Counter[int] = Counter()
@@ -160,6 +163,7 @@ class MockApp:
         answer = Answer(self.current_test, self.engine)  # one engine per call, even mid-reload
         try:
             answer.body = request.get_data(cache=True)
+            environ[BODY_READ] = True  # the connection may serve the client's next request
             incoming = self._incoming(request, environ, answer.body)
             self._answer(request, incoming, answer)
             if self.response_hook is not None:
@@ -170,7 +174,7 @@ class MockApp:
                     answer.response = changed
             delay = self._delay(request, answer)
             if delay:
-                time.sleep(delay / 1000)
+                self.stopping.wait(delay / 1000)
         except RequestEntityTooLarge:
             answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
         except Exception:  # the server must keep serving whatever one request does

@@ -10,7 +10,6 @@ when it returns.
 from __future__ import annotations
 
 import errno
-import logging
 import socket
 import threading
 import warnings
@@ -19,32 +18,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
-
 from .api import MockAPI
 from .app import MockApp
 from .collection import Collection, Environment
+from .connection import KeepAliveHandler, MockHTTPServer
 from .engine import Engine
 from .errors import ServerError
 from .journal import CallLog, Journal
 from .responses import _UNSET, outage_response
 from .settings import MockSettings
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without its per-request log lines (the call log has them)."""
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        if type == "error":
-            logging.getLogger("pytest_postman_mock.server").debug(message, *args)
-
-
-class _Server(ThreadedWSGIServer):
-    daemon_threads = True
-    block_on_close = False
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -90,7 +72,7 @@ class MockServer(MockAPI):
         self.settings = base.with_values(values, "MockServer()") if values else base
         self._sources = (collection, environment)
         self.app = MockApp(Engine.from_files(collection, environment, self.settings))
-        self._server: _Server | None = None
+        self._server: MockHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -167,6 +149,7 @@ class MockServer(MockAPI):
         with self._lock:
             if self._server is not None:
                 return self
+            self.app.stopping.clear()
             if self.settings.host in ("0.0.0.0", "::", ""):
                 warnings.warn(
                     f"the mock server listens on {self.settings.host or 'all interfaces'}: "
@@ -175,11 +158,11 @@ class MockServer(MockAPI):
                 )
             sock = bind_socket(self.settings.host, self.settings.port)
             try:
-                server = _Server(
+                server = MockHTTPServer(
                     self.settings.host,
                     self.settings.port,
                     self.app,
-                    handler=_QuietHandler,
+                    handler=KeepAliveHandler,
                     fd=sock.fileno(),
                 )
             finally:
@@ -201,7 +184,9 @@ class MockServer(MockAPI):
             self._server = self._thread = None
         if server is None:
             return
+        self.app.stopping.set()  # cut delays short
         server.shutdown()
+        server.close_connections()
         server.server_close()
         if thread is not None:
             thread.join(timeout=5)
