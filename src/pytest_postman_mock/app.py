@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import quote
 
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from .bodies import IncomingBody
@@ -55,6 +55,13 @@ UNAUTHORIZED = {
         "name": "mockNotFoundError",
         "header": "Unable to find mock",
         "message": "Please refresh and try again.",
+    }
+}
+INCOMPLETE_BODY = {
+    "error": {
+        "name": "badRequestError",
+        "header": "Incomplete request body",
+        "message": "The request ended before the body its Content-Length announced.",
     }
 }
 SERVER_ERROR = {
@@ -96,6 +103,17 @@ class Answer:
 
     def settle(self, kind: str, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
+
+
+def header_text(value: str) -> str:
+    """A header value as the client meant it: WSGI hands over Latin-1, but clients that send
+    non-ASCII (an example name in `x-mock-response-name`) send UTF-8."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 def derive_seed(seed: int, key: str) -> int:
@@ -176,7 +194,11 @@ class MockApp:
             if delay:
                 self.stopping.wait(delay / 1000)
         except RequestEntityTooLarge:
+            answer.notes.append(f"body over max_body ({self.settings.max_body} bytes)")
             answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
+        except ClientDisconnected:
+            answer.notes.append("the client stopped before sending its whole body")
+            answer.settle(Kind.BAD_REQUEST, Rendered.json(400, INCOMPLETE_BODY))
         except Exception:  # the server must keep serving whatever one request does
             answer.error = traceback.format_exc()
             answer.settle(Kind.ERROR, Rendered.json(500, SERVER_ERROR))
@@ -192,7 +214,7 @@ class MockApp:
     def _incoming(self, request: Request, environ: WSGIEnvironment, body: bytes) -> Incoming:
         headers: dict[str, str] = {}
         for key, value in request.headers.items():
-            headers.setdefault(key.lower(), value)
+            headers.setdefault(key.lower(), header_text(value))
         mimetype = request.mimetype
         form = tuple(request.form.items(multi=True)) if mimetype in FORM_TYPES else None
         return Incoming(
@@ -319,7 +341,8 @@ class MockApp:
             if example is not None:
                 self.served[id(example)] += 1
         headers = tuple(
-            (k, REDACTED if k.lower() == "x-api-key" else v) for k, v in request.headers.items()
+            (k, REDACTED if k.lower() == "x-api-key" else header_text(v))
+            for k, v in request.headers.items()
         )
         sent = answer.response
         call = Call(

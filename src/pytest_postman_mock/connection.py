@@ -36,7 +36,12 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     timeout = IDLE_TIMEOUT
     protocol_version = "HTTP/1.1"
+    server_version = "postman-mock"
+    sys_version = ""
     server: MockHTTPServer
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def setup(self) -> None:
         super().setup()
@@ -69,6 +74,9 @@ class KeepAliveHandler(WSGIRequestHandler):
     ) -> None:
         code_text, _, reason = status.partition(" ")
         code = int(code_text)
+        if self.request_version == "HTTP/0.9":  # no status line, no headers: just the body
+            self.wfile.write(body)
+            return
         keep = (
             not self.close_connection
             and environ.get(BODY_READ, False)
@@ -138,6 +146,10 @@ class MockHTTPServer(ThreadedWSGIServer):
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that failed below the app (a client gone mid-write): log, don't print."""
+        _log.debug("connection from %s failed", client_address, exc_info=True)
 
     def close_connections(self) -> None:
         """End every open connection now (idle keep-alive ones would otherwise linger)."""

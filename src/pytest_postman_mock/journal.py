@@ -41,6 +41,8 @@ class Kind:
     """A private mock refused a call without the right `x-api-key`."""
     TOO_LARGE = "too-large"
     """The body was over `max_body`: 413."""
+    BAD_REQUEST = "bad-request"
+    """The request itself was broken (a body cut short): 400."""
     ERROR = "error"
     """The mock itself failed: 500, with the traceback in `Call.error`."""
 

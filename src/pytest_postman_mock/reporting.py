@@ -19,6 +19,7 @@ DESCRIPTIONS = {
     Kind.OUTAGE: "Outage",
     Kind.OVERRIDE: "Override",
     Kind.TOO_LARGE: "Body too large",
+    Kind.BAD_REQUEST: "Bad request",
     Kind.ERROR: "Mock server error",
 }
 
