@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 from pathlib import Path
 
@@ -17,15 +18,23 @@ TESTS = """
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def free_port_pair() -> int:
+    """A port P with P and P + 1 both free, below Linux's ephemeral range (32768 up), so
+    that no other test's port-0 server can take P + 1 in the meantime."""
+    for port in random.sample(range(20_000, 32_000, 2), 200):
+        try:
+            with socket.socket() as first, socket.socket() as second:
+                first.bind(("127.0.0.1", port))
+                second.bind(("127.0.0.1", port + 1))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free pair of ports")
 
 
 def test_two_workers_with_a_fixed_port(pytester: pytest.Pytester, users_api: Path) -> None:
     out = pytester.mkdir("out")
-    port = free_port()
+    port = free_port_pair()
     pytester.makeini(
         f"[pytest]\npostman_mock_collection = {users_api}\npostman_mock_port = {port}\n"
     )

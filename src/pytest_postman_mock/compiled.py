@@ -16,6 +16,9 @@ The index answers each tier of Postman's path scoring with a lookup:
   by the ID-blanked normal form (wildcard segments blanked too);
 - tier 70 (document distance): a bucket per (method, segment count), scanned
   only when no better-placed example could still win.
+
+`matching.path_tier` computes the same tier for one example without the index;
+near-miss explanations use it, and a property test checks the two agree.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 This runs only for unmatched calls, so it may scan every example. Each example
 is followed through the same steps the matcher takes (method, status filter,
 path, headers, body) and stops at the first that rejects it; the examples that
-got furthest, then those whose path is most alike, are reported (three at most).
+got furthest, then those whose path fits or is most alike, are reported (three at
+most).
 Query parameters never reject an example (they only move its score), so they
 are not a reason here.
 """
@@ -138,9 +139,11 @@ def near_misses(index: ExampleIndex, request: Incoming) -> tuple[NearMiss, ...]:
     ranked = []
     for example in index.examples:
         stage, reason = _verdict(example, request, keys, match_body)
+        # among examples stopped before the path step, those whose path fits come first
+        path_fits = stage > 2 or (stage < 2 and path_tier(example, request.segments) is not None)
         likeness = difflib.SequenceMatcher(None, wanted, example.path.lower()).ratio()
-        ranked.append((-stage, -likeness, example.sort_key, example, stage, reason))
-    ranked.sort(key=lambda row: row[:3])
+        ranked.append((-stage, not path_fits, -likeness, example.sort_key, example, stage, reason))
+    ranked.sort(key=lambda row: row[:4])
     return tuple(
         NearMiss(example.example.label, reason, STAGES[min(stage, len(STAGES) - 1)])
         for *_, example, stage, reason in ranked[:MAX_NEAR_MISSES]

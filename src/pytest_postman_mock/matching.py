@@ -154,10 +154,13 @@ def wildcard_fits(pattern: tuple[Segment, ...], segments: tuple[str, ...]) -> bo
 
 def fuzzy_fits(example: CompiledExample, wanted: tuple[str, ...]) -> bool:
     """Tier 70: `wanted` (lower-cased, no trailing slash, same segment count as the
-    example) is within document distance of the example's path, segment by segment."""
+    example) is within document distance of the example's path, segment by segment;
+    wildcard segments must still take theirs."""
     own = paths.strip_slashes(example.pattern or example.segments)  # type: ignore[arg-type]
     return all(
-        isinstance(part, Wildcard) or paths.similar(part.lower(), segment)
+        part.capture(segment) is not None
+        if isinstance(part, Wildcard)
+        else paths.similar(part.lower(), segment)
         for part, segment in zip(own, wanted)
     )
 
