@@ -8,6 +8,8 @@ is then a cheap equality of normalised values:
 - JSON: parsed values, key order and whitespace ignored, 1 == 1.0, true != 1;
 - urlencoded and multipart: the text fields as a multiset (file parts ignored);
 - GraphQL: whitespace-normalised query, parsed variables, operationName if both;
+- a `file` body: any non-empty body, since its source is never read, unless the
+  `file_bodies` setting allows reading it from inside the collection's folder;
 - anything else: the trimmed text.
 """
 
@@ -15,7 +17,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable, Optional
 from urllib.parse import parse_qsl
 
 from .collection.model import Body, Pairs
@@ -36,6 +39,28 @@ MODE_TYPES = {
 }
 FORM_TYPES = (MODE_TYPES["urlencoded"], MODE_TYPES["formdata"])
 _MISSING = object()
+
+
+FileReader = Callable[[str], Optional[bytes]]
+
+
+def file_reader(root: Path, limit: int) -> FileReader:
+    """Reads a `file` body's `src` only inside `root` (the collection's folder), at most
+    `limit` bytes; anything else (an absolute path elsewhere, `../`, a link out) is None."""
+    base = root.resolve()
+
+    def read(src: str) -> bytes | None:
+        try:
+            path = (base / src).resolve()
+            if not path.is_relative_to(base) or not path.is_file():
+                return None
+            if path.stat().st_size > limit:
+                return None
+            return path.read_bytes()
+        except (OSError, ValueError):
+            return None
+
+    return read
 
 
 def media_type(content_type: str | None) -> str:
@@ -91,7 +116,10 @@ class SavedBody:
     content_type: str
 
     @classmethod
-    def from_body(cls, body: Body | None, content_type: str | None) -> SavedBody:
+    def from_body(
+        cls, body: Body | None, content_type: str | None, read_file: FileReader | None = None
+    ) -> SavedBody:
+        """`read_file` reads a `file` body's source, when that is allowed (`file_bodies`)."""
         declared = media_type(content_type)
         if body is None:
             return cls("empty", None, declared)
@@ -110,7 +138,8 @@ class SavedBody:
             )
             return cls("graphql", key, kind_type)
         if body.mode == "file":
-            return cls("file", None, kind_type)
+            data = read_file(body.files[0]) if read_file and body.files else None
+            return cls("file", None, kind_type) if data is None else cls("bytes", data, kind_type)
         text = body.raw.strip()
         if not text:
             return cls("empty", None, kind_type)
@@ -172,6 +201,8 @@ def same_body(saved: SavedBody, incoming: IncomingBody) -> bool:
         return not incoming.text
     if saved.kind == "file":
         return bool(incoming.raw)
+    if saved.kind == "bytes":
+        return bool(incoming.raw == saved.value)
     if saved.kind == "form":
         return bool(incoming.fields() == saved.value)
     if saved.kind == "text":

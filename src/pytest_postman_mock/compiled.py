@@ -26,10 +26,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote_plus
 
 from . import paths
-from .bodies import SavedBody
+from .bodies import FileReader, SavedBody, file_reader
 from .collection.model import Collection, Environment, Example
 from .paths import Segment, Wildcard
 from .settings import MockSettings
@@ -112,6 +113,7 @@ def _compile(
     environment: Environment | None,
     settings: MockSettings,
     scopes: dict[object, Mapping[str, str]],
+    read_file: FileReader | None = None,
 ) -> CompiledExample:
     variables = scopes.get(example.scope)
     if variables is None:
@@ -138,7 +140,7 @@ def _compile(
         query=query,
         query_wildcards=wild_keys,
         headers=headers,
-        body=SavedBody.from_body(example.request.body, content_type),
+        body=SavedBody.from_body(example.request.body, content_type, read_file),
         variables=variables,
         sort_key=(example.id is None, example.id or "", example.order),
     )
@@ -157,8 +159,11 @@ class ExampleIndex:
         self.environment = environment
         self.settings = settings or MockSettings()
         scopes: dict[object, Mapping[str, str]] = {}
+        read_file = None
+        if self.settings.file_bodies and collection.source is not None:
+            read_file = file_reader(Path(collection.source).parent, self.settings.max_body)
         self.examples = [
-            _compile(e, collection, environment, self.settings, scopes)
+            _compile(e, collection, environment, self.settings, scopes, read_file)
             for e in collection.examples()
         ]
         self.by_method: dict[str, list[CompiledExample]] = defaultdict(list)

@@ -66,6 +66,7 @@ MARKER_KEYWORDS = (
     "match_body",
     "match_headers",
     "match_query_params",
+    "file_bodies",
     "match_wildcards",
     "api_key",
     "strict",

@@ -111,7 +111,7 @@ class KeepAliveHandler(WSGIRequestHandler):
         total = 0
         try:
             while total < DRAIN_LIMIT:
-                data = self.rfile.read1(65536)  # type: ignore[attr-defined]
+                data = self.rfile.read1(65536)
                 if not data:
                     break
                 total += len(data)

@@ -35,6 +35,8 @@ class MockSettings:
     port: int = 0
     max_calls: int = 10_000
     max_body: int = 10 * 1024 * 1024
+    file_bodies: bool = False
+    """Read `file` request bodies from disk (only inside the collection's folder) to match them."""
 
     def with_values(self, values: Mapping[str, Any], origin: str) -> MockSettings:
         """A copy with `values` parsed and applied; unknown names are an error."""
@@ -129,6 +131,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "port": _int_in(0, 65535),
     "max_calls": _int_in(1, 10_000_000),
     "max_body": _int_in(0, 2**40),
+    "file_bodies": _bool,
 }
 SETTING_NAMES = tuple(f.name for f in fields(MockSettings))
 

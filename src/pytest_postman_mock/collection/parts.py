@@ -129,25 +129,32 @@ def url(raw: Any, where: str) -> UrlTemplate:
     if raw is None:
         return UrlTemplate(raw="", host="", path="/")
     if isinstance(raw, str):
-        host, path, query = _split_raw(raw.strip())
-        return UrlTemplate(raw=raw, host=host, path=path or "/", query=_query_from_text(query))
+        host_text, path_text, query_text = _split_raw(raw.strip())
+        return UrlTemplate(
+            raw=raw, host=host_text, path=path_text or "/", query=_query_from_text(query_text)
+        )
     if not isinstance(raw, dict):
         raise Malformed(where, "expected the URL as a string or an object")
     raw_text = text(raw.get("raw"))
     host_raw, path_raw, query_raw = _split_raw(raw_text.strip())
-    host = raw.get("host")
-    if isinstance(host, list):
-        host = ".".join(text(label) for label in host)
-    host = host_raw if host is None else text(host)
+    given_host = raw.get("host")
+    if isinstance(given_host, list):
+        host = ".".join(text(label) for label in given_host)
+    else:
+        host = host_raw if given_host is None else text(given_host)
     if raw.get("port") not in (None, ""):
         host = f"{host}:{text(raw['port'])}"
     path = path_raw if raw.get("path") is None else _path_text(raw["path"], where + "/path")
-    query = _query_list(raw.get("query"), where + "/query") if "query" in raw else None
+    query = (
+        _query_list(raw.get("query"), where + "/query")
+        if "query" in raw
+        else _query_from_text(query_raw)
+    )
     return UrlTemplate(
         raw=raw_text,
         host=host,
         path=path or "/",
-        query=_query_from_text(query_raw) if query is None else query,
+        query=query,
         path_variables=variables(raw.get("variable"), where + "/variable"),
     )
 
