@@ -941,3 +941,55 @@ def test_percent_encoded_requests_match_over_http(tmp_path: Any) -> None:
         requests.get(server.url + "/menu/tea", timeout=5)
         calls = server.calls
     assert [(c.example, c.score) for c in calls] == [("cafe", 110), ("plain", 80)]
+
+
+# -- switches for what Postman leaves open --------------------------------------------------
+
+
+def test_match_fuzzy_off_drops_the_document_distance_step() -> None:
+    saved = example("Europe", "https://x.test/sales/europe")
+    assert matcher(saved).match(req("/sales/europes")).score == 70
+    off = matcher(saved, settings=MockSettings(match_fuzzy=False)).match(req("/sales/europes"))
+    assert off.example is None
+
+
+@pytest.mark.parametrize(("threshold", "matches"), [(0.75, True), (0.85, True), (0.9, False)])
+def test_fuzzy_threshold_is_the_similarity_asked_for(threshold: float, matches: bool) -> None:
+    # "europes" is one edit from "europe": similarity 1 - 1/7 = 0.857
+    found = matcher(
+        example("Europe", "https://x.test/sales/europe"),
+        settings=MockSettings(fuzzy_threshold=threshold),
+    ).match(req("/sales/europes"))
+    assert (found.example is not None) is matches
+
+
+def test_a_bad_fuzzy_threshold_names_the_setting() -> None:
+    from pytest_postman_mock import SettingsError
+
+    with pytest.raises(SettingsError, match=r"fuzzy_threshold=2: expected a number above 0"):
+        MockSettings().with_values({"fuzzy_threshold": 2}, "test")
+
+
+def test_lenient_header_presence_lets_a_request_without_the_header_match() -> None:
+    saved = example("Tenant A", "https://x.test/data", request_headers={"X-Tenant": "a"})
+    lenient = MockSettings(match_headers=("X-Tenant",), match_headers_strict=False)
+    strict = MockSettings(match_headers=("X-Tenant",))
+    assert matcher(saved, settings=strict).match(req("/data")).example is None
+    assert chosen(matcher(saved, settings=lenient).match(req("/data"))) == "Tenant A"
+    other = req("/data", headers={"X-Tenant": "b"})
+    assert matcher(saved, settings=lenient).match(other).example is None  # sent, so compared
+
+
+def test_select_by_path_keeps_name_and_id_selection_on_the_requested_path() -> None:
+    examples = (
+        example("Found", "https://x.test/users/:id", id="u1"),
+        example("Listed", "https://x.test/orders", id="o1"),
+    )
+    by_name = req("/users/7", headers={"x-mock-response-name": "Listed"})
+    by_id = req("/users/7", headers={"x-mock-response-id": "o1"})
+    assert chosen(matcher(*examples).match(by_name)) == "Listed"  # Postman: any path
+    scoped = MockSettings(select_by_path=True)
+    assert matcher(*examples, settings=scoped).match(by_name).error == "unknown-name"
+    assert matcher(*examples, settings=scoped).match(by_id).error == "unknown-id"
+    own = req("/users/7", headers={"x-mock-response-name": "Found"})
+    assert chosen(matcher(*examples, settings=scoped).match(own)) == "Found"

@@ -19,6 +19,7 @@ from .bodies import IncomingBody, SavedBody, body_matches, same_json
 from .compiled import CompiledExample, ExampleIndex
 from .journal import NearMiss
 from .matching import CONTROL_PREFIX, Incoming, headers_match, path_tier
+from .settings import MockSettings
 
 STAGES = ("method", "code", "path", "headers", "body")
 MAX_NEAR_MISSES = 3
@@ -28,9 +29,11 @@ def _segments(count: int) -> str:
     return f"{count} segment{'' if count == 1 else 's'}"
 
 
-def _path_difference(example: CompiledExample, request: Incoming) -> str | None:
+def _path_difference(
+    example: CompiledExample, request: Incoming, settings: MockSettings
+) -> str | None:
     """None when the matcher accepts the path (at any tier), else the first segment that differs."""
-    if path_tier(example, request.segments) is not None:
+    if path_tier(example, request.segments, settings) is not None:
         return None
     written = paths.strip_slashes(example.segments)
     own = paths.strip_slashes(example.pattern or example.segments)  # type: ignore[arg-type]
@@ -102,7 +105,11 @@ def _body_difference(saved: SavedBody, incoming: IncomingBody) -> str:
 
 
 def _verdict(
-    example: CompiledExample, request: Incoming, keys: tuple[str, ...], match_body: bool
+    example: CompiledExample,
+    request: Incoming,
+    keys: tuple[str, ...],
+    match_body: bool,
+    settings: MockSettings,
 ) -> tuple[int, str]:
     """(stage index reached, reason) for one example."""
     if example.method != request.method:
@@ -110,10 +117,10 @@ def _verdict(
     code = request.controls.code
     if code is not None and example.example.code != code:
         return 1, f"x-mock-response-code asks for {code}, example is {example.example.code}"
-    difference = _path_difference(example, request)
+    difference = _path_difference(example, request, settings)
     if difference is not None:
         return 2, difference
-    if keys and not headers_match(example, request, keys):
+    if keys and not headers_match(example, request, keys, settings.match_headers_strict):
         return 3, _header_difference(example, request, keys)
     if match_body and not body_matches(example.body, request.body):
         return 4, _body_difference(example.body, request.body)
@@ -138,9 +145,11 @@ def near_misses(index: ExampleIndex, request: Incoming) -> tuple[NearMiss, ...]:
     wanted = request.path.lower()
     ranked = []
     for example in index.examples:
-        stage, reason = _verdict(example, request, keys, match_body)
+        stage, reason = _verdict(example, request, keys, match_body, settings)
         # among examples stopped before the path step, those whose path fits come first
-        path_fits = stage > 2 or (stage < 2 and path_tier(example, request.segments) is not None)
+        path_fits = stage > 2 or (
+            stage < 2 and path_tier(example, request.segments, settings) is not None
+        )
         likeness = difflib.SequenceMatcher(None, wanted, example.path.lower()).ratio()
         ranked.append((-stage, not path_fits, -likeness, example.sort_key, example, stage, reason))
     ranked.sort(key=lambda row: row[:4])

@@ -23,6 +23,7 @@ from . import paths
 from .bodies import IncomingBody, body_matches, same_body
 from .compiled import Captures, CompiledExample, ExampleIndex, blank_pattern, literal_keys
 from .paths import Segment, Wildcard
+from .settings import MockSettings
 from .variables import VARIABLE
 
 CONTROL_PREFIX = "x-mock-"
@@ -124,15 +125,21 @@ def query_adjustment(example: CompiledExample, query: tuple[tuple[str, str], ...
     return -float(min(missing, 10))
 
 
-def headers_match(example: CompiledExample, request: Incoming, keys: Iterable[str]) -> bool:
-    """Listed headers must agree: both absent, or both present with equal trimmed values."""
+def headers_match(
+    example: CompiledExample, request: Incoming, keys: Iterable[str], strict: bool = True
+) -> bool:
+    """Listed headers must agree: both absent, or both present with equal trimmed values.
+
+    Not `strict`: a request that lacks a listed header still matches (as users report of
+    Postman's own mock), while a header it does send must still agree.
+    """
     for key in keys:
         name = key.lower()
         if name.startswith(CONTROL_PREFIX):
             continue
         saved, given = example.headers.get(name), request.headers.get(name)
         if saved is None or given is None:
-            if saved is not given:
+            if saved is not given and (strict or given is not None):
                 return False
             continue
         if saved != given.strip() and not VARIABLE.fullmatch(saved):
@@ -152,7 +159,9 @@ def wildcard_fits(pattern: tuple[Segment, ...], segments: tuple[str, ...]) -> bo
     )
 
 
-def fuzzy_fits(example: CompiledExample, wanted: tuple[str, ...]) -> bool:
+def fuzzy_fits(
+    example: CompiledExample, wanted: tuple[str, ...], threshold: float = paths.FUZZY_THRESHOLD
+) -> bool:
     """Tier 70: `wanted` (lower-cased, no trailing slash, same segment count as the
     example) is within document distance of the example's path, segment by segment;
     wildcard segments must still take theirs."""
@@ -160,12 +169,14 @@ def fuzzy_fits(example: CompiledExample, wanted: tuple[str, ...]) -> bool:
     return all(
         part.capture(segment) is not None
         if isinstance(part, Wildcard)
-        else paths.similar(part.lower(), segment)
+        else paths.similar(part.lower(), segment, threshold)
         for part, segment in zip(own, wanted)
     )
 
 
-def path_tier(example: CompiledExample, segments: tuple[str, ...]) -> int | None:
+def path_tier(
+    example: CompiledExample, segments: tuple[str, ...], settings: MockSettings | None = None
+) -> int | None:
     """The path score of one example for a request path, without the index.
 
     The matcher gets the same answer through `ExampleIndex` lookups; this direct
@@ -184,8 +195,13 @@ def path_tier(example: CompiledExample, segments: tuple[str, ...]) -> int | None
         return 79
     if paths.strip_slashes(own_blanked) == paths.strip_slashes(given_blanked):
         return 75
+    settings = settings or MockSettings()
     wanted = paths.lower(paths.strip_slashes(segments))
-    if len(paths.strip_slashes(example.segments)) == len(wanted) and fuzzy_fits(example, wanted):
+    if (
+        settings.match_fuzzy
+        and len(paths.strip_slashes(example.segments)) == len(wanted)
+        and fuzzy_fits(example, wanted, settings.fuzzy_threshold)
+    ):
         return 70
     return None
 
@@ -213,6 +229,8 @@ class Matcher:
             return Match(None, error="no-examples")
         controls = request.controls
         candidates = self.index.by_method.get(request.method, [])
+        if self.settings.select_by_path and (controls.example_id or controls.name) is not None:
+            candidates = [c for c in candidates if self._path_fits(c, request)]
         if controls.example_id is not None:
             wanted = controls.example_id
             chosen = first_by_id(
@@ -226,10 +244,17 @@ class Matcher:
         if controls.name is not None:
             named = self.index.by_name.get(controls.name, [])
             chosen = first_by_id(
-                c for c in named if c.method == request.method and self._code_ok(c, controls)
+                c
+                for c in named
+                if c.method == request.method
+                and self._code_ok(c, controls)
+                and (not self.settings.select_by_path or self._path_fits(c, request))
             )
             return self._selected(chosen, request, "name")
         return self._scored(request)
+
+    def _path_fits(self, candidate: CompiledExample, request: Incoming) -> bool:
+        return path_tier(candidate, request.segments, self.settings) is not None
 
     @staticmethod
     def _code_ok(candidate: CompiledExample, controls: Controls) -> bool:
@@ -265,7 +290,9 @@ class Matcher:
                 seen.add(id(candidate))
                 if not self._code_ok(candidate, controls):
                     continue
-                if header_keys and not headers_match(candidate, request, header_keys):
+                if header_keys and not headers_match(
+                    candidate, request, header_keys, self.settings.match_headers_strict
+                ):
                     continue
                 if match_body and not body_matches(candidate.body, request.body):
                     continue
@@ -305,7 +332,10 @@ class Matcher:
         yield self._fuzzy(request)
 
     def _fuzzy(self, request: Incoming) -> Iterator[tuple[CompiledExample, Captures]]:
+        if not self.settings.match_fuzzy:
+            return
         wanted = paths.lower(paths.strip_slashes(request.segments))
+        threshold = self.settings.fuzzy_threshold
         for candidate in self.index.shapes.get((request.method, len(wanted)), ()):
-            if fuzzy_fits(candidate, wanted):
+            if fuzzy_fits(candidate, wanted, threshold):
                 yield candidate, candidate.captures(request.segments)

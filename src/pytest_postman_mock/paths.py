@@ -126,12 +126,12 @@ def levenshtein(left: str, right: str) -> int:
     return previous[-1]
 
 
-def similar(left: str, right: str) -> bool:
-    """Whether two segments are within `FUZZY_THRESHOLD` document distance."""
+def similar(left: str, right: str, threshold: float = FUZZY_THRESHOLD) -> bool:
+    """Whether two segments are within document distance (`threshold`, 0.75 by default)."""
     if left == right:
         return True
     longest = max(len(left), len(right))
-    allowed = int(longest * (1 - FUZZY_THRESHOLD) + 1e-9)
+    allowed = int(longest * (1 - threshold) + 1e-9)
     if abs(len(left) - len(right)) > allowed:
         return False
     return levenshtein(left, right) <= allowed

@@ -27,6 +27,14 @@ class MockSettings:
     match_headers: tuple[str, ...] = ()
     match_query_params: bool = True
     match_wildcards: bool = True
+    match_fuzzy: bool = True
+    """Postman's last path step, "document distance" (score 70)."""
+    fuzzy_threshold: float = 0.75
+    """Per-segment similarity the document-distance step asks for, 0 < t <= 1."""
+    match_headers_strict: bool = True
+    """With header matching, a request lacking a listed header does not match."""
+    select_by_path: bool = False
+    """x-mock-response-name / -id choose only among examples whose path fits the request."""
     api_key: str | None = field(default=None, repr=False)
     cors: bool = True
     seed: int | None = None
@@ -67,6 +75,16 @@ def _int_in(low: int, high: int) -> Callable[[Any], int]:
         return number
 
     return convert
+
+
+def _fraction(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("expected a number above 0 and at most 1") from None
+    if isinstance(value, bool) or not 0 < number <= 1:
+        raise ValueError("expected a number above 0 and at most 1")
+    return number
 
 
 def _delay(value: Any) -> int:
@@ -123,6 +141,10 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "match_headers": _header_names,
     "match_query_params": _bool,
     "match_wildcards": _bool,
+    "match_fuzzy": _bool,
+    "fuzzy_threshold": _fraction,
+    "match_headers_strict": _bool,
+    "select_by_path": _bool,
     "api_key": _optional_text,
     "cors": _bool,
     "seed": _seed,
