@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import assertions, overrides
 from .assertions import _MISSING, Expectation
+from .errors import SettingsError
 from .journal import Call, CallLog, Kind
 from .overrides import Override
 
@@ -53,9 +54,12 @@ class MockAPI:
         names nothing in the collection is refused, with a suggestion.
         """
         __tracebackhide__ = True
-        rule = overrides.build(
-            self._app.engine, selector, path, times=times, responses=responses, **reply
-        )
+        try:
+            rule = overrides.build(
+                self._app.engine, selector, path, times=times, responses=responses, **reply
+            )
+        except SettingsError as problem:  # the test's mistake: point at its line, not ours
+            raise problem.with_traceback(None) from None
         return self._app.overrides.add(rule)
 
     def route(
@@ -69,9 +73,18 @@ class MockAPI:
     ) -> Override:
         """Like `override`, for a path the collection does not have."""
         __tracebackhide__ = True
-        rule = overrides.build(
-            self._app.engine, method, path, times=times, responses=responses, adhoc=True, **reply
-        )
+        try:
+            rule = overrides.build(
+                self._app.engine,
+                method,
+                path,
+                times=times,
+                responses=responses,
+                adhoc=True,
+                **reply,
+            )
+        except SettingsError as problem:
+            raise problem.with_traceback(None) from None
         return self._app.overrides.add(rule)
 
     # -- waiting ------------------------------------------------------------------------------
@@ -95,12 +108,13 @@ class MockAPI:
         json: Any = _MISSING,
         body: str | bytes | None = None,
         headers: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
         jsonpath: Mapping[str, Any] | None = None,
     ) -> CallLog:
         """Some call fits (exactly `times` of them, if given); returns those calls.
 
         `path` is exact, a template (`/users/:id`) or a glob (`/users/*`);
+        `query={"tag": ["a", "b"]}` checks every value of a repeated key;
         `jsonpath={"$.items[0].sku": "A1"}` checks values in a JSON body.
         """
         __tracebackhide__ = True

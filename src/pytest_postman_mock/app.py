@@ -100,6 +100,8 @@ class Answer:
     error: str | None = None
     delay: int | None = None
     """A delay the chosen answer asks for (an override's), instead of the setting."""
+    request_name: str | None = None
+    """The collection request the call matched, even when an override answered it."""
 
     def settle(self, kind: str, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
@@ -258,9 +260,10 @@ class MockApp:
             taken = self.overrides.take(incoming.method, path, None)
         if taken is None:
             outcome = answer.engine.respond(incoming, self.dynamic)
-            if outcome.example is not None and len(self.overrides):
-                name = outcome.example.example.item_name
-                taken = self.overrides.take(incoming.method, path, name)
+            if len(self.overrides):
+                name = outcome.example.example.item_name if outcome.example else None
+                answer.request_name = name
+                taken = self.overrides.take(incoming.method, path, name, matched=True)
         if taken is None:
             assert outcome is not None
             kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
@@ -363,7 +366,7 @@ class MockApp:
             test_id=answer.test_id,
             error=answer.error,
             notes=tuple(answer.notes),
-            request_name=example.example.item_name if example else None,
+            request_name=example.example.item_name if example else answer.request_name,
             kind=answer.kind,
         )
         return self.journal.append(call)

@@ -42,7 +42,8 @@ class Expectation:
     json: Any = _MISSING
     body: str | bytes | None = None
     headers: Mapping[str, str] | None = None
-    query: Mapping[str, str] | None = None
+    query: Mapping[str, Any] | None = None
+    """Values are strings (the last value of the key), or lists for every value in order."""
     jsonpath: Mapping[str, Any] | None = None
 
     def describe(self) -> str:
@@ -52,7 +53,7 @@ class Expectation:
         if self.headers:
             parts.append(f"headers {dict(self.headers)}")
         if self.json is not _MISSING:
-            parts.append(f"json {jsonlib.dumps(self.json, sort_keys=True)}")
+            parts.append(f"json {_dumps(self.json)}")
         if self.body is not None:
             parts.append(f"body {_preview(self.body)!r}")
         if self.jsonpath:
@@ -71,13 +72,14 @@ class Expectation:
             found.append(f"method is {call.method}, expected {self.method.upper()}")
         if self.path is not None and not path_matches(self.path, call.path):
             found.append(f"path {call.path} does not fit {self.path}")
-        if self.query:
-            given = dict(call.query)
-            found += [
-                f"query {k}={_shown(given.get(k))}, expected {str(v)!r}"
-                for k, v in self.query.items()
-                if given.get(k) != str(v)
-            ]
+        for key, value in (self.query or {}).items():
+            given = [v for k, v in call.query if k == key]
+            if isinstance(value, (list, tuple)):
+                if given != [str(v) for v in value]:
+                    found.append(f"query {key}={given!r}, expected {[str(v) for v in value]!r}")
+            elif given[-1:] != [str(value)]:
+                shown = _shown(given[-1] if given else None)
+                found.append(f"query {key}={shown}, expected {str(value)!r}")
         if self.headers:
             found += [
                 f"header {k}: {_shown(call.header(k))}, expected {str(v)!r}"
@@ -85,9 +87,10 @@ class Expectation:
                 if call.header(k) != str(v)
             ]
         if self.body is not None:
-            wanted = self.body.encode() if isinstance(self.body, str) else self.body
-            if call.body != wanted:
-                found.append(f"body is {_preview(call.body)!r}, expected {_preview(wanted)!r}")
+            raw = self.body.encode() if isinstance(self.body, str) else self.body
+            if call.body != raw:
+                state = "differs" if call.body else "is empty"
+                found.append(f"body {state}, expected {_preview(raw)!r}")
         if self.json is _MISSING and not self.jsonpath:
             return found
         parsed = _json_of(call)
@@ -112,6 +115,14 @@ def _json_of(call: Call) -> Any:
         return _MISSING
 
 
+def _dumps(value: Any, indent: int | None = None) -> str:
+    """JSON for a message; never fails on what a test passed (sets, dates, mixed keys)."""
+    try:
+        return jsonlib.dumps(value, indent=indent, sort_keys=True, default=repr)
+    except TypeError:
+        return jsonlib.dumps(value, indent=indent, default=repr)
+
+
 def _shown(value: str | None) -> str:
     return "(absent)" if value is None else repr(value)
 
@@ -122,8 +133,8 @@ def _preview(data: str | bytes) -> str:
 
 
 def _json_diff(expected: Any, actual: Any) -> str:
-    left = jsonlib.dumps(expected, indent=2, sort_keys=True).splitlines()
-    right = jsonlib.dumps(actual, indent=2, sort_keys=True).splitlines()
+    left = _dumps(expected, indent=2).splitlines()
+    right = _dumps(actual, indent=2).splitlines()
     return "\n".join(difflib.unified_diff(left, right, "expected", "called with", lineterm="", n=2))
 
 
@@ -140,7 +151,9 @@ def describe_call(call: Call, header_names: Iterable[str] = ()) -> str:
     return line + "".join(f"\n      {e}" for e in extra)
 
 
-def report(title: str, expected: Expectation, calls: Sequence[Call]) -> str:
+def report(
+    title: str, expected: Expectation, calls: Sequence[Call], heading: str | None = None
+) -> str:
     """A failure message: the expectation and the closest recorded calls, with what differs."""
     lines = [title, f"  expected: {expected.describe()}"]
     if not calls:
@@ -149,7 +162,7 @@ def report(title: str, expected: Expectation, calls: Sequence[Call]) -> str:
     ranked = sorted(
         calls, key=lambda c: (not expected.route_matches(c), len(expected.mismatches(c)))
     )
-    lines.append(f"  {len(calls)} call(s) recorded; closest first:")
+    lines.append(f"  {heading or f'{len(calls)} call(s) recorded; closest first'}:")
     headers = tuple(expected.headers or ())
     for call in ranked[:MAX_SHOWN]:
         lines.append("    " + describe_call(call, headers))
@@ -183,7 +196,7 @@ def assert_not_called(calls: CallLog, expected: Expectation) -> None:
     found = fits(calls, expected)
     if found:
         title = f"postman_mock: expected no matching call, found {len(found)}"
-        raise AssertionError(report(title, expected, found))
+        raise AssertionError(report(title, expected, found, "the matching call(s)"))
 
 
 def assert_called_with(calls: CallLog, expected: Expectation) -> Call:
@@ -192,5 +205,6 @@ def assert_called_with(calls: CallLog, expected: Expectation) -> Call:
     last = calls.last
     if last is None or expected.mismatches(last):
         title = "postman_mock: the last call does not match"
-        raise AssertionError(report(title, expected, [last] if last else []))
+        heading = f"the last of {len(calls)} call(s)"
+        raise AssertionError(report(title, expected, [last] if last else [], heading))
     return last

@@ -2,7 +2,9 @@
 
 Implement them in a conftest.py or a plugin with `@pytest.hookimpl` (or a plain
 function of the same name); `postman-mock serve` loads implementations from
-modules registered under the `postman_mock` entry-point group.
+modules registered under the `postman_mock` entry-point group. Both run in the
+server's request thread, before the response leaves: keep them quick, and
+guard shared state with a lock if tests read it while calls are in flight.
 """
 
 from __future__ import annotations
@@ -34,4 +36,9 @@ def pytest_postman_mock_response(
 
 @hookspec
 def pytest_postman_mock_unmatched(call: Call) -> None:
-    """Called for each call that no example matched, once it is in the call log."""
+    """Called once for each call that no example matched, once it is in the call log.
+
+    Overridden calls, outages, CORS preflights and rejected calls are not unmatched.
+    An exception here is logged and noted on the call (`Call.notes`); the client still
+    gets its 404.
+    """

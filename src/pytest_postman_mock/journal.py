@@ -164,6 +164,12 @@ class CallLog(Sequence[Call]):
     def __repr__(self) -> str:
         return f"CallLog({[c.summary() for c in self._calls]!r})"
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same calls, so `assert calls == []` reads naturally."""
+        if isinstance(other, (CallLog, list, tuple)):
+            return self._calls == list(other)
+        return NotImplemented
+
     @property
     def last(self) -> Call | None:
         return self._calls[-1] if self._calls else None

@@ -13,6 +13,7 @@ serves each response once; with `times`, its last response repeats.
 from __future__ import annotations
 
 import difflib
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,19 +135,27 @@ class OverrideSet:
             self._rules.clear()
 
     def take(
-        self, method: str, path: str, request_name: str | None
+        self,
+        method: str,
+        path: str,
+        request_name: str | None,
+        *,
+        matched: bool | None = None,
     ) -> tuple[Override, Reply] | None:
         """The reply of the newest rule that fits this call, counting it as used.
 
-        The app asks twice: before matching (`request_name` None) and after, with the
-        matched request's name. Before matching, a newer request-name rule that may
-        take the call defers the decision, so that the newest override always wins.
+        The app asks before matching (`matched` False) and again after it, with the
+        matched request's name (`matched` True; the default is whether a name is given).
+        Before matching, a newer request-name rule that may take the call defers the
+        decision to the second question, so that the newest override always wins.
         """
+        if matched is None:
+            matched = request_name is not None
         with self._lock:
             for rule in reversed(self._rules):
                 if rule.exhausted:
                     continue
-                if request_name is None and rule.may_take(method, path):
+                if not matched and rule.may_take(method, path):
                     return None
                 if not rule.takes(method, path, request_name):
                     continue
@@ -156,6 +165,7 @@ class OverrideSet:
         return None
 
 
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 REPLY_KEYS = frozenset({"status", "json", "body", "headers", "delay", "example"})
 
@@ -274,6 +284,9 @@ def build(
         )
         return Override(None, None, selector, replies, times, sequence, scope)
     method = selector.upper()
+    if not _TOKEN.fullmatch(selector):
+        hint = f"; to override the request {selector!r}, give no path" if not adhoc else ""
+        raise SettingsError(f"override: {selector!r} is not an HTTP method{hint}")
     if not adhoc:
         own = [c.path for c in engine.index.by_method.get(method, ())]
         if not any(_overlaps(path, p) for p in own):

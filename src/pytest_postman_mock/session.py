@@ -23,6 +23,7 @@ from .errors import PostmanMockError
 from .export import collection_record
 from .journal import Call, Kind
 from .server import MockServer
+from .viewer import save_report
 
 ServerHook = Callable[[MockServer], None]
 
@@ -155,9 +156,8 @@ def summary_lines(records: Iterable[dict[str, Any]], verbose: bool) -> list[str]
 
 
 def write_report(path: Path, seed: int, records: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    report = {"seed": seed, "collections": records}
-    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    """JSON, or the call-log viewer page when the file name ends in `.html`."""
+    save_report(path, {"seed": seed, "collections": records})
 
 
 def calls_section(calls: list[Call]) -> str:
@@ -169,4 +169,6 @@ def calls_section(calls: list[Call]) -> str:
         lines.append(call_line(call))
         if call.kind == Kind.UNMATCHED:
             lines += describe_unmatched(call, indent="    ")[1:]
+        elif call.error:
+            lines += [f"    {line}" for line in call.error.strip().splitlines()[-1:]]
     return "\n".join(lines) or "(no calls)"
