@@ -107,8 +107,8 @@ def parse(name: str, compile_default: Callable[[str], Template]) -> HelperCall |
 
 
 def _parse(name: str, compile_default: Callable[[str], Template]) -> HelperCall | None:
-    helper, *rest_list = name.split(None, 1)
-    rest = rest_list[0] if rest_list else ""
+    helper = helper_name(name)
+    rest = name[len(helper) :]
     if helper not in HELPERS:
         return None
     args = split_args(rest)

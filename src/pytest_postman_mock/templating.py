@@ -137,8 +137,19 @@ def compile_cached(text: str) -> Template:
     return Template.compile(text)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def header_safe(value: str) -> str:
-    """A header value with CR and LF removed, so no rendered value can add a header."""
-    if "\r" in value or "\n" in value:
-        return value.replace("\r", " ").replace("\n", " ")
+    """A header value (or reason phrase) that can neither add a header nor break the response.
+
+    CR, LF and the other control characters (tab stays) become spaces, so request
+    data cannot start a new header line. Non-ASCII text goes out as UTF-8 bytes
+    (spelled as latin-1 characters, WSGI's convention), the way Node servers send
+    it; as plain text `€` would crash the HTTP server's latin-1 encoder.
+    """
+    if _CONTROL.search(value):
+        value = _CONTROL.sub(" ", value)
+    if not value.isascii():
+        value = value.encode("utf-8", "replace").decode("latin-1")
     return value
