@@ -265,3 +265,13 @@ def test_marker_variables_override_the_environment(pytester: pytest.Pytester) ->
         """
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_spaces_inside_the_braces_do_not_matter(tmp_path: Path) -> None:
+    doc = builders.collection(
+        builders.request("Get", "{{ base }}/users/{{ id }}", builders.example(
+            "Found", "{{ base }}/users/{{ id }}", body="{{id}} {{ id }} {{ greeting }}")),
+        variables={"greeting": "hi"},
+    )
+    with MockServer(builders.write(tmp_path / "spaces.json", doc)) as server:
+        assert requests.get(server.url_for("/users/7"), timeout=5).text == "7 7 hi"

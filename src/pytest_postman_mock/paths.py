@@ -103,10 +103,10 @@ def parse_segment(segment: str) -> Segment:
             return Wildcard(name)
         pattern = re.compile("(.+?)" + re.escape(dot + suffix))
         return Wildcard(name, (name,), pattern)
-    names = _TEMPLATE_PART.findall(segment)
+    names = [name.strip() for name in _TEMPLATE_PART.findall(segment)]
     if not names:
         return segment
-    if len(names) == 1 and segment == "{{" + names[0] + "}}":
+    if _TEMPLATE_PART.fullmatch(segment):
         return Wildcard(names[0])
     pieces = _TEMPLATE_PART.split(segment)
     regex = "".join(re.escape(p) if i % 2 == 0 else "(.+?)" for i, p in enumerate(pieces))

@@ -50,7 +50,7 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
         return text
 
     def replace(match: re.Match[str]) -> str:
-        return values.get(match.group(1), match.group(0))
+        return values.get(match.group(1).strip(), match.group(0))
 
     for _ in range(MAX_PASSES):
         replaced = VARIABLE.sub(replace, text)
