@@ -19,13 +19,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, TextIO
 
-from . import lint
+from . import lint, viewer_app
 from .engine import Engine
 from .errors import PostmanMockError
 from .journal import Call
 from .reporting import call_line
 from .server import MockServer
 from .settings import MockSettings
+from .viewer import save_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 WATCH_INTERVAL = 0.5
@@ -52,6 +53,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--watch", action="store_true", help="reload the collection when its file changes"
+    )
+    serve.add_argument(
+        "--report",
+        metavar="FILE",
+        help="when serve stops, write the calls and coverage to FILE "
+        "(the call-log viewer page if FILE ends in .html, JSON otherwise)",
+    )
+    serve.add_argument(
+        "--viewer-path",
+        metavar="PATH",
+        default=viewer_app.DEFAULT_PREFIX,
+        help="where the live call-log viewer is served "
+        f"(default {viewer_app.DEFAULT_PREFIX}; pick another if the collection uses it)",
+    )
+    serve.add_argument(
+        "--no-viewer", action="store_true", help="do not serve the live call-log viewer"
     )
     check = commands.add_parser("check", help="lint a collection for mocking")
     _collection_arguments(check)
@@ -117,15 +134,35 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
             return
         say(f'Reloaded "{engine.collection.name}": {len(engine.index.examples)} examples')
 
+    def report() -> dict[str, Any]:
+        return viewer_app.server_report(server, args.collection)
+
+    prefix = None if args.no_viewer else viewer_app.normalize_prefix(args.viewer_path)
+    if prefix is not None:
+        server.wsgi_wrapper = lambda app: viewer_app.ViewerMiddleware(
+            app, report, prefix, api_key=server.settings.api_key
+        )
+        for route in viewer_app.shadowed(server.engine, prefix):
+            say(
+                f"warning: the call-log viewer at {prefix} hides {route} of the collection; "
+                "move it with --viewer-path or turn it off with --no-viewer",
+                sys.stderr,
+            )
     server.journal.listeners.append(show)
     if args.outage is not None:
         server.outage(args.outage)
     with server:
         say(f'Serving "{server.collection.name}" at {server.url}')
+        if prefix is not None:
+            key = "?key=<API key>" if server.settings.api_key is not None else ""
+            say(f"Call-log viewer at {server.url}{prefix}{key}", sys.stderr)
         if args.watch:
             files = [Path(p) for p in (args.collection, args.environment) if p]
             threading.Thread(target=watch, args=(files, reload, stop), daemon=True).start()
         stop.wait()
+    if args.report:
+        save_report(Path(args.report), report())
+        say(f"Wrote the call log and coverage to {args.report}")
     say("Stopped.")
     return EXIT_OK
 

@@ -60,8 +60,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--postman-mock-report",
         dest="postman_mock_report",
-        metavar="FILE.json",
-        help="write every mock call and the API coverage of each collection to this file",
+        metavar="FILE",
+        help="write every mock call and the API coverage of each collection to this file: "
+        "the call-log viewer page when FILE ends in .html, JSON otherwise",
     )
 
 

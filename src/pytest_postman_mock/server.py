@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Callable
 
 from .api import MockAPI
 from .app import MockApp
@@ -75,6 +75,8 @@ class MockServer(MockAPI):
         self._server: MockHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.wsgi_wrapper: Callable[[MockApp], Any] | None = None
+        """Wraps the app the HTTP server runs, when set before `start()` (serve's viewer)."""
 
     @property
     def engine(self) -> Engine:
@@ -161,7 +163,7 @@ class MockServer(MockAPI):
                 server = MockHTTPServer(
                     self.settings.host,
                     self.settings.port,
-                    self.app,
+                    self.app if self.wsgi_wrapper is None else self.wsgi_wrapper(self.app),
                     handler=KeepAliveHandler,
                     fd=sock.fileno(),
                 )

@@ -510,7 +510,8 @@
     let last = null;
     const tick = async () => {
       try {
-        const response = await fetch(config.liveUrl, { cache: "no-store" });
+        // The page's own query (a private mock's ?key=) goes along to its data.
+        const response = await fetch(config.liveUrl + location.search, { cache: "no-store" });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const text = await response.text();
         if (text !== last) {
