@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from . import assertions, overrides
 from .assertions import _MISSING, Expectation
 from .errors import SettingsError
-from .journal import Call, CallLog, Kind
+from .journal import Call, CallLog
 from .overrides import Override
+from .responses import _UNSET, outage_response
 
 if TYPE_CHECKING:
     from .app import MockApp
@@ -87,6 +88,23 @@ class MockAPI:
             raise problem.with_traceback(None) from None
         return self._app.overrides.add(rule)
 
+    # -- outages -----------------------------------------------------------------------------
+
+    def outage(
+        self,
+        status: int = 503,
+        *,
+        json: Any = _UNSET,
+        body: str | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Answer every call with this 5xx, like a Postman server response, until
+        `clear_outage()` (for a test: at the latest when the test ends)."""
+        self._app.outage = outage_response(status, json=json, body=body, headers=headers)
+
+    def clear_outage(self) -> None:
+        self._app.outage = None
+
     # -- waiting ------------------------------------------------------------------------------
 
     def wait_for_calls(self, count: int, timeout: float = 5.0) -> CallLog:
@@ -143,21 +161,9 @@ class MockAPI:
     def assert_no_unmatched(self) -> None:
         """No call fell through to Postman's 404 (and the mock never failed)."""
         __tracebackhide__ = True
-        from .reporting import describe_unmatched
+        from .reporting import failure_lines
 
-        unmatched = [c for c in self.calls if c.kind == Kind.UNMATCHED]
-        errors = [c for c in self.calls if c.kind == Kind.ERROR]
-        lines: list[str] = []
-        if unmatched:
-            lines.append(f"postman_mock: {len(unmatched)} call(s) matched no example:")
-            for call in unmatched:
-                lines += describe_unmatched(call)
-        if errors:
-            lines.append(f"postman_mock: the mock server failed on {len(errors)} call(s):")
-            for call in errors:
-                last = (call.error or "").strip().splitlines()[-1:]
-                lines.append(f"  {call.method} {call.full_path} -> {call.status}")
-                lines += [f"    {line}" for line in last]
+        lines = failure_lines(self.calls)
         if lines:
             raise AssertionError("\n".join(lines))
 

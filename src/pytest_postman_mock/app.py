@@ -329,7 +329,7 @@ class MockApp:
         asked = request.headers.get("x-mock-response-delay")
         if asked is not None:
             value = asked.strip()
-            if value.isdigit() and 1 <= int(value) <= MAX_DELAY_MS:
+            if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_DELAY_MS:
                 return int(value)
             notes.append(f"ignored x-mock-response-delay {asked!r}: not 1 to {MAX_DELAY_MS} ms")
         return self.settings.delay

@@ -99,18 +99,28 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     return values
 
 
-def watch(files: Sequence[Path], on_change: Callable[[], None], stop: threading.Event) -> None:
-    """Call `on_change` whenever one of `files` changes on disk, until `stop` is set."""
+def watch(files: Sequence[Path], on_change: Callable[[], bool], stop: threading.Event) -> None:
+    """Call `on_change` whenever one of `files` changes on disk, until `stop` is set.
 
-    def stamp() -> tuple[float, ...]:
-        return tuple(p.stat().st_mtime_ns if p.exists() else -1.0 for p in files)
+    A change that `on_change` could not take (it returns False: a file caught half
+    written, or broken) is tried again at each interval until it loads.
+    """
 
-    seen = stamp()
+    def stamp() -> tuple[tuple[int, int], ...]:
+        found = []
+        for path in files:
+            try:
+                info = path.stat()
+                found.append((info.st_mtime_ns, info.st_size))
+            except OSError:
+                found.append((-1, -1))
+        return tuple(found)
+
+    loaded = stamp()
     while not stop.wait(WATCH_INTERVAL):
         current = stamp()
-        if current != seen:
-            seen = current
-            on_change()
+        if current != loaded and on_change():
+            loaded = current
 
 
 def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
@@ -126,13 +136,20 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     def show(call: Call) -> None:
         say(call_line(call))
 
-    def reload() -> None:
+    last_failure = ""
+
+    def reload() -> bool:
+        nonlocal last_failure
         try:
             engine = server.reload()
         except PostmanMockError as problem:
-            say(f"reload failed, still serving the previous examples: {problem}", sys.stderr)
-            return
+            if str(problem) != last_failure:  # say it once, not at every retry
+                last_failure = str(problem)
+                say(f"reload failed, still serving the previous examples: {problem}", sys.stderr)
+            return False
+        last_failure = ""
         say(f'Reloaded "{engine.collection.name}": {len(engine.index.examples)} examples')
+        return True
 
     def report() -> dict[str, Any]:
         return viewer_app.server_report(server, args.collection)

@@ -7,12 +7,10 @@ alone; everything it changes is undone when the test ends.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .api import MockAPI
 from .journal import Call, CallLog, Kind
-from .responses import _UNSET
 from .server import MockServer
 
 if TYPE_CHECKING:
@@ -48,23 +46,6 @@ class PostmanMock(MockAPI):
     @property
     def last_call(self) -> Call | None:
         return self.calls.last
-
-    def outage(
-        self,
-        status: int = 503,
-        *,
-        json: Any = _UNSET,
-        body: str | bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        """Answer every call of this test with a 5xx, like a Postman server response.
-
-        It lasts until `clear_outage()` or the end of the test.
-        """
-        self.server.outage(status, json=json, body=body, headers=headers)
-
-    def clear_outage(self) -> None:
-        self.server.clear_outage()
 
     def strict_failures(self) -> list[Call]:
         """Calls that strict mode fails the test for: unmatched ones and server errors."""

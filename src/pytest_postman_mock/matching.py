@@ -46,7 +46,7 @@ class Controls:
         found = cls()
         code = headers.get("x-mock-response-code")
         if code is not None:
-            if code.strip().isdigit():
+            if code.strip().isascii() and code.strip().isdigit():
                 found.code = int(code)
             else:
                 found.notes.append(f"ignored x-mock-response-code {code!r}: not a status code")

@@ -28,10 +28,10 @@ from urllib.parse import unquote
 
 FUZZY_THRESHOLD = 0.75
 
-_DIGITS = re.compile(r"^\d+$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_HEX24 = re.compile(r"^[0-9a-fA-F]{24}$")
-_TOKEN = re.compile(r"^(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[\w-]{8,}$", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HEX24 = re.compile(r"[0-9a-fA-F]{24}")
+_TOKEN = re.compile(r"(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[\w-]{8,}", re.ASCII)
 _TEMPLATE_PART = re.compile(r"\{\{([^{}]*?)\}\}")
 
 
@@ -83,10 +83,10 @@ def lower(segments: tuple[str, ...]) -> tuple[str, ...]:
 
 def is_id(segment: str) -> bool:
     return bool(
-        _DIGITS.match(segment)
-        or _UUID.match(segment)
-        or _HEX24.match(segment)
-        or _TOKEN.match(segment)
+        _DIGITS.fullmatch(segment)
+        or _UUID.fullmatch(segment)
+        or _HEX24.fullmatch(segment)
+        or _TOKEN.fullmatch(segment)
     )
 
 

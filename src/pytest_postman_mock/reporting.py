@@ -45,13 +45,13 @@ def describe_unmatched(call: Call, indent: str = "  ") -> list[str]:
     return lines
 
 
-def strict_message(failures: Sequence[Call]) -> str:
-    """The text a strict test fails with: each bad call, its near misses, and the way out."""
-    unmatched = [c for c in failures if c.kind == Kind.UNMATCHED]
-    errors = [c for c in failures if c.kind == Kind.ERROR]
+def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
+    """Each unmatched call with its near misses, then each call the mock failed on."""
+    unmatched = [c for c in calls if c.kind == Kind.UNMATCHED]
+    errors = [c for c in calls if c.kind == Kind.ERROR]
     lines: list[str] = []
     if unmatched:
-        lines.append(f"postman_mock: {len(unmatched)} call(s) matched no example (strict mode):")
+        lines.append(f"postman_mock: {len(unmatched)} call(s) matched no example{why}:")
         for call in unmatched:
             lines += describe_unmatched(call)
     if errors:
@@ -60,5 +60,9 @@ def strict_message(failures: Sequence[Call]) -> str:
             lines.append(f"  {call.method} {call.full_path} -> {call.status}")
             last = (call.error or "").strip().splitlines()[-1:]
             lines += [f"    {line}" for line in last]
-    lines.append(STRICT_HINT)
-    return "\n".join(lines)
+    return lines
+
+
+def strict_message(failures: Sequence[Call]) -> str:
+    """The text a strict test fails with: each bad call, its near misses, and the way out."""
+    return "\n".join([*failure_lines(failures, " (strict mode)"), STRICT_HINT])

@@ -13,7 +13,6 @@ import errno
 import socket
 import threading
 import warnings
-from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable
@@ -25,7 +24,6 @@ from .connection import KeepAliveHandler, MockHTTPServer
 from .engine import Engine
 from .errors import ServerError
 from .journal import CallLog, Journal
-from .responses import _UNSET, outage_response
 from .settings import MockSettings
 
 
@@ -131,21 +129,6 @@ class MockServer(MockAPI):
     def calls(self) -> CallLog:
         """Every call this server has logged (up to `max_calls`), oldest first."""
         return self.app.journal.snapshot()
-
-    def outage(
-        self,
-        status: int = 503,
-        *,
-        json: Any = _UNSET,
-        body: str | bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        """Answer every call with this 5xx response until `clear_outage()` (Postman's
-        "server responses")."""
-        self.app.outage = outage_response(status, json=json, body=body, headers=headers)
-
-    def clear_outage(self) -> None:
-        self.app.outage = None
 
     def start(self) -> MockServer:
         with self._lock:
