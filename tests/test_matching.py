@@ -993,3 +993,15 @@ def test_select_by_path_keeps_name_and_id_selection_on_the_requested_path() -> N
     assert matcher(*examples, settings=scoped).match(by_id).error == "unknown-id"
     own = req("/users/7", headers={"x-mock-response-name": "Found"})
     assert chosen(matcher(*examples, settings=scoped).match(own)) == "Found"
+
+
+def test_a_fuzzy_example_can_still_win_through_its_query() -> None:
+    # The wildcard example scores 80 - 2 (two missing keys) = 78; the document-distance
+    # example scores 70 + 10 and wins, though the fuzzy tier is only searched among the
+    # examples that share a query pair with the request.
+    found = matcher(
+        example("Wild", "https://x.test/items/:id?z=9"),
+        example("Near", "https://x.test/itemz/7?a=1"),
+        example("Far", "https://x.test/itemz/7"),
+    ).match(req("/items/7?a=1"))
+    assert (chosen(found), found.score) == ("Near", 80)

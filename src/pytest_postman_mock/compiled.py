@@ -24,7 +24,7 @@ near-miss explanations use it, and a property test checks the two agree.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote_plus
@@ -171,6 +171,10 @@ class ExampleIndex:
         self.tiers: list[dict[Key, list[CompiledExample]]] = [defaultdict(list) for _ in range(6)]
         self.tries: dict[str, _TrieNode] = defaultdict(_TrieNode)
         self.shapes: dict[tuple[str, int], list[CompiledExample]] = defaultdict(list)
+        self.shape_pairs: dict[tuple[str, int, str, str | None], list[CompiledExample]] = (
+            defaultdict(list)
+        )
+        """The fuzzy buckets again, by each saved query pair (value None: a `{{var}}` value)."""
         for compiled in self.examples:
             self._add(compiled)
 
@@ -191,6 +195,23 @@ class ExampleIndex:
         self.tiers[4][(method, blanked)].append(compiled)
         self.tiers[5][(method, paths.strip_slashes(blanked))].append(compiled)
         self.shapes[(method, len(stripped))].append(compiled)
+        for name, value in set(compiled.query):
+            wild = name in compiled.query_wildcards
+            self.shape_pairs[(method, len(stripped), name, None if wild else value)].append(compiled)
+
+    def shaped(
+        self, method: str, count: int, query: tuple[tuple[str, str], ...] | None = None
+    ) -> Iterable[CompiledExample]:
+        """The examples of this method and segment count; with `query`, only those that
+        share at least one query pair with it (the only ones that can score above 0)."""
+        if query is None:
+            return self.shapes.get((method, count), ())
+        found: dict[int, CompiledExample] = {}
+        for key, value in query:
+            for wanted in (value, None):
+                for compiled in self.shape_pairs.get((method, count, key, wanted), ()):
+                    found.setdefault(id(compiled), compiled)
+        return sorted(found.values(), key=lambda c: c.example.order)
 
     def wildcard_matches(
         self, method: str, segments: tuple[str, ...]

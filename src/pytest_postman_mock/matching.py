@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import paths
 from .bodies import IncomingBody, body_matches, same_body
@@ -281,7 +282,13 @@ class Matcher:
         best: float | None = None
         scored: list[tuple[float, CompiledExample, Captures]] = []
         seen: set[int] = set()
-        for tier, found in zip(PATH_TIERS, self._tier_lookups(request)):
+        bonus = 5 if bonus_possible else 0
+
+        def query_needed() -> bool:
+            """Whether a fuzzy (70) candidate needs a positive query score to reach `best`."""
+            return use_query and best is not None and best > 70 + bonus
+
+        for tier, found in zip(PATH_TIERS, self._tier_lookups(request, query_needed)):
             if best is not None and best > tier + reach:
                 break
             for candidate, captures in found:
@@ -316,7 +323,7 @@ class Matcher:
         return Match(chosen, score=best, captures=captures)
 
     def _tier_lookups(
-        self, request: Incoming
+        self, request: Incoming, query_needed: Callable[[], bool]
     ) -> Iterator[Iterable[tuple[CompiledExample, Captures]]]:
         """One lazy candidate list per path tier, best tier first."""
         method, segments, index = request.method, request.segments, self.index
@@ -329,13 +336,19 @@ class Matcher:
             (c, c.captures(segments))
             for c in index.tiers[5].get((method, paths.strip_slashes(blanked)), ())
         )
-        yield self._fuzzy(request)
+        yield self._fuzzy(request, query_needed)
 
-    def _fuzzy(self, request: Incoming) -> Iterator[tuple[CompiledExample, Captures]]:
+    def _fuzzy(
+        self, request: Incoming, query_needed: Callable[[], bool]
+    ) -> Iterator[tuple[CompiledExample, Captures]]:
+        """Tier 70. Generators run lazily: by the time this one starts, the better tiers
+        have set the best score, and when only a positive query score could still reach
+        it, only the examples sharing a query pair with the request are measured."""
         if not self.settings.match_fuzzy:
             return
         wanted = paths.lower(paths.strip_slashes(request.segments))
         threshold = self.settings.fuzzy_threshold
-        for candidate in self.index.shapes.get((request.method, len(wanted)), ()):
+        query = request.query if query_needed() else None
+        for candidate in self.index.shaped(request.method, len(wanted), query):
             if fuzzy_fits(candidate, wanted, threshold):
                 yield candidate, candidate.captures(request.segments)
