@@ -1,0 +1,212 @@
+"""Servers under test, each in its own process, started and stopped by the benchmark.
+
+A `Peer` is a child process that serves HTTP on 127.0.0.1 and knows its URL.
+Our own server and the Python peers run `serve_peer.py`; Prism runs through
+`npx` when it is installed and starts within a bounded time. Every child is
+stopped by closing its standard input (it exits by itself), then, if it has
+not gone within a few seconds, by ending its own process group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+HERE = Path(__file__).resolve().parent
+READY_TIMEOUT = 60.0
+PRISM_PACKAGE = "@stoplight/prism-cli@5"
+PRISM_INSTALL_TIMEOUT = 240.0
+
+
+class PeerUnavailable(Exception):
+    """The peer cannot run here (not installed, or did not start in time)."""
+
+
+class Peer:
+    """A server child process; use as a context manager."""
+
+    def __init__(self, name: str, command: list[str], url: str | None = None) -> None:
+        self.name = name
+        self.command = command
+        self.url = url or ""
+        self.external = url is not None
+        """An external program: it does not watch its standard input, so it gets SIGTERM."""
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
+
+    def launch(self) -> Peer:
+        """Start the child process without waiting (peers start side by side)."""
+        self.process = subprocess.Popen(
+            self.command,
+            stdin=subprocess.PIPE,
+            stdout=self._log if self.external else subprocess.PIPE,
+            stderr=self._log,
+            start_new_session=True,  # its own group, so npx's node children stop with it
+            cwd=HERE,
+        )
+        return self
+
+    def ready(self, probe: str) -> Peer:
+        """Wait until `probe` (a path) gets any HTTP answer; `PeerUnavailable` if it never does."""
+        assert self.process is not None, "launch() first"
+        if not self.external:
+            assert self.process.stdout is not None
+            readable, _, _ = select.select([self.process.stdout], [], [], READY_TIMEOUT)
+            line = self.process.stdout.readline().decode().strip() if readable else ""
+            if " at http" not in line:
+                self.stop()
+                raise PeerUnavailable(f"{self.name} did not start: {self._tail() or line}")
+            self.url = line.rsplit(" at ", 1)[1]
+        self._wait_ready(probe)
+        return self
+
+    def start(self, probe: str) -> Peer:
+        return self.launch().ready(probe)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by every process of this peer's session.
+
+        A noisy neighbour slows a server down but hardly changes the CPU it spends per
+        request, so CPU per request is the steadier of the two comparisons.
+        """
+        if self.process is None:
+            return 0.0
+        return session_cpu_seconds(self.process.pid)
+
+    def _wait_ready(self, probe: str) -> None:
+        parts = urlsplit(self.url)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise PeerUnavailable(f"{self.name} exited: {self._tail()}")
+            try:
+                connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=2)
+                connection.request("GET", probe)
+                connection.getresponse().read()
+                connection.close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise PeerUnavailable(f"{self.name} was not ready within {READY_TIMEOUT:.0f} s")
+
+    def _tail(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")[-500:].strip()
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            assert process.stdin is not None
+            process.stdin.close()
+        if self.external:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)  # the group this peer started
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)  # the group this peer started
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+        self._log.close()
+
+    def __enter__(self) -> Peer:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def session_cpu_seconds(session: int) -> float:
+    """User + system CPU seconds of the live processes in a session (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        fields = text.rsplit(")", 1)[1].split()
+        # after "pid (comm)": state ppid pgrp session ... utime(12) stime(13)
+        if int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def python_peer(kind: str, size: int, collection: Path | None = None) -> Peer:
+    """`ours`, `werkzeug`, `werkzeug-keepalive` or `httpserver` (see serve_peer.py)."""
+    command = [sys.executable, str(HERE / "serve_peer.py"), kind, str(size)]
+    if collection is not None:
+        command.append(str(collection))
+    return Peer(kind, command)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prism_ready() -> str | None:
+    """None when Prism can run (installing it from the npm registry, bounded), else why not."""
+    if shutil.which("npx") is None:
+        return "npx not found"
+    try:
+        done = subprocess.run(
+            ["npx", "-y", PRISM_PACKAGE, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=PRISM_INSTALL_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"npx could not install Prism within {PRISM_INSTALL_TIMEOUT:.0f} s"
+    if done.returncode != 0:
+        return "npx could not run Prism: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+    return None
+
+
+def prism_peer(collection: Path) -> Peer:
+    """Prism mocking the same Postman collection, quiet (no per-request log lines)."""
+    port = free_port()
+    command = [
+        "npx",
+        "-y",
+        PRISM_PACKAGE,
+        "mock",
+        str(collection),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-v",
+        "error",
+    ]
+    return Peer("prism", command, url=f"http://127.0.0.1:{port}")
