@@ -12,6 +12,7 @@ are not a reason here.
 from __future__ import annotations
 
 import difflib
+import heapq
 from typing import Any
 
 from . import paths
@@ -23,6 +24,7 @@ from .settings import MockSettings
 
 STAGES = ("method", "code", "path", "headers", "body")
 MAX_NEAR_MISSES = 3
+SHORTLIST = 30
 
 
 def _segments(count: int) -> str:
@@ -137,14 +139,36 @@ def selector_miss(request: Incoming, how: str) -> NearMiss:
     )
 
 
+def _shape(example: CompiledExample, method: str, given: tuple[str, ...]) -> tuple[int, ...]:
+    """A cheap likeness to the request: same method, same segment count, segments that agree."""
+    own = paths.strip_slashes(example.pattern or example.segments)  # type: ignore[arg-type]
+    shared = sum(
+        1
+        for part, segment in zip(own, given)
+        if isinstance(part, paths.Wildcard)
+        or part.lower() == segment
+        or (paths.is_id(part) and paths.is_id(segment))
+    )
+    return (example.method == method, len(own) == len(given), shared)
+
+
 def near_misses(index: ExampleIndex, request: Incoming) -> tuple[NearMiss, ...]:
-    """Up to three closest examples for an unmatched request, closest first."""
+    """Up to three closest examples for an unmatched request, closest first.
+
+    Every example is first ranked by a cheap likeness of method and path; only the
+    `SHORTLIST` most alike are followed through the matcher's steps and compared as
+    text, so an unmatched call costs little even in a large collection.
+    """
     controls, settings = request.controls, index.settings
     keys = settings.match_headers if controls.match_headers is None else controls.match_headers
     match_body = settings.match_body if controls.match_body is None else controls.match_body
     wanted = request.path.lower()
+    given = paths.lower(paths.strip_slashes(request.segments))
+    shortlist = heapq.nlargest(
+        SHORTLIST, index.examples, key=lambda example: _shape(example, request.method, given)
+    )
     ranked = []
-    for example in index.examples:
+    for example in shortlist:
         stage, reason = _verdict(example, request, keys, match_body, settings)
         # among examples stopped before the path step, those whose path fits come first
         path_fits = stage > 2 or (
