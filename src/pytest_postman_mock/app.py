@@ -73,6 +73,7 @@ SERVER_ERROR = {
 }
 
 
+SERVER_ERROR_RESPONSE = Rendered.json(500, SERVER_ERROR)
 ResponseHook = Callable[[Incoming, Optional[str], Rendered], Optional[Rendered]]
 
 
@@ -93,7 +94,7 @@ class Answer:
     test_id: str | None
     engine: Engine
     kind: str = Kind.ERROR
-    response: Rendered = field(default_factory=lambda: Rendered.json(500, SERVER_ERROR))
+    response: Rendered = SERVER_ERROR_RESPONSE
     outcome: Outcome | None = None
     body: bytes = b""
     notes: list[str] = field(default_factory=list)
@@ -203,7 +204,7 @@ class MockApp:
             answer.settle(Kind.BAD_REQUEST, Rendered.json(400, INCOMPLETE_BODY))
         except Exception:  # the server must keep serving whatever one request does
             answer.error = traceback.format_exc()
-            answer.settle(Kind.ERROR, Rendered.json(500, SERVER_ERROR))
+            answer.settle(Kind.ERROR, SERVER_ERROR_RESPONSE)
         self._record(request, answer, served_at, started)
         rendered = answer.response
         response = Response(

@@ -197,7 +197,9 @@ class ExampleIndex:
         self.shapes[(method, len(stripped))].append(compiled)
         for name, value in set(compiled.query):
             wild = name in compiled.query_wildcards
-            self.shape_pairs[(method, len(stripped), name, None if wild else value)].append(compiled)
+            self.shape_pairs[(method, len(stripped), name, None if wild else value)].append(
+                compiled
+            )
 
     def shaped(
         self, method: str, count: int, query: tuple[tuple[str, str], ...] | None = None
