@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,8 @@ from pytest_postman_mock.journal import Kind
 
 from . import builders
 
-THREADS, PER_THREAD = 12, 40
+# POSTMAN_MOCK_SOAK="32x500" runs it at full size (benchmarks/soak.py does).
+THREADS, PER_THREAD = (int(n) for n in os.environ.get("POSTMAN_MOCK_SOAK", "12x40").split("x"))
 
 
 def echo_collection(tmp_path: Path) -> Path:
@@ -55,7 +57,9 @@ def echo_collection(tmp_path: Path) -> Path:
 def test_mixed_concurrent_load_is_answered_and_logged_exactly(tmp_path: Path) -> None:
     answers: dict[str, tuple[int, str]] = {}
     lock = threading.Lock()
-    with MockServer(echo_collection(tmp_path)) as server:
+    with MockServer(
+        echo_collection(tmp_path), max_calls=max(10_000, THREADS * PER_THREAD)
+    ) as server:
         server.override(
             "GET",
             "/items/:id",
@@ -90,7 +94,7 @@ def test_mixed_concurrent_load_is_answered_and_logged_exactly(tmp_path: Path) ->
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=60)
+            thread.join(timeout=600)
         calls = server.calls
     total = THREADS * PER_THREAD
     assert len(answers) == total
