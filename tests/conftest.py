@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,16 @@ from . import builders
 CORPUS = Path(
     os.environ.get("POSTMAN_MOCK_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
 )
+
+
+def start_serve(*args: str) -> subprocess.Popen[str]:
+    """`postman-mock serve ARGS` as a user runs it, output piped as text."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pytest_postman_mock.cli", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def corpus_files(kind: str) -> list[Path]:

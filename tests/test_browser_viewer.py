@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from .conftest import start_serve
 from .devtools import Browser, browser
 from .test_viewer import HOSTILE, SHOP_TESTS, write_shop
 
@@ -151,12 +151,7 @@ def test_the_coverage_view_shows_each_folder_with_a_bar(report_page: Path, tmp_p
 @contextmanager
 def serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """`postman-mock serve` as a user runs it, with its live viewer."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pytest_postman_mock.cli", "serve", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    process = start_serve(*args)
     assert process.stdout is not None
     url = process.stdout.readline().strip().rsplit(" ", 1)[1]
     try:

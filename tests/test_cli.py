@@ -5,33 +5,23 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from .conftest import CORPUS
+from .conftest import CORPUS, start_serve
 
 TODO = CORPUS / "collections" / "kevinswiber__postman2openapi__todo.postman.json"
 SERVING = re.compile(r'^Serving "(?P<name>.+)" at (?P<url>http://127\.0\.0\.1:\d+)$')
-
-
-def start(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pytest_postman_mock.cli", "serve", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 @pytest.fixture
 def todo_server() -> Iterator[tuple[subprocess.Popen[str], str]]:
     if not TODO.exists():
         pytest.skip(f"corpus not found at {CORPUS}")
-    process = start(str(TODO), "--port", "0")
+    process = start_serve(str(TODO), "--port", "0")
     assert process.stdout is not None
     first = process.stdout.readline().strip()
     found = SERVING.match(first)
@@ -73,7 +63,7 @@ def test_serve_stops_on_ctrl_c(todo_server: tuple[subprocess.Popen[str], str]) -
 
 
 def test_serve_a_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
-    process = start(str(tmp_path / "missing.json"))
+    process = start_serve(str(tmp_path / "missing.json"))
     _out, err = process.communicate(timeout=20)
     assert process.returncode == 2
     assert err.strip() == f"postman-mock: error: {tmp_path / 'missing.json'}: file not found"
@@ -83,7 +73,7 @@ def test_serve_a_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
 def test_serve_a_bad_setting_exits_2_naming_it() -> None:
     if not TODO.exists():
         pytest.skip(f"corpus not found at {CORPUS}")
-    process = start(str(TODO), "--delay", "soon")
+    process = start_serve(str(TODO), "--delay", "soon")
     _, err = process.communicate(timeout=20)
     assert process.returncode == 2
     assert "delay='soon': expected milliseconds from 0 to 180000, or 2g / 3g" in err

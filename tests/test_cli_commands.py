@@ -11,6 +11,7 @@ from pathlib import Path
 import requests
 
 from . import builders
+from .conftest import start_serve
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -112,12 +113,7 @@ def test_serve_watch_reloads_without_dropping_calls(tmp_path: Path) -> None:
             )
         ),
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pytest_postman_mock.cli", "serve", str(path), "--watch"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(str(path), "--watch")
     try:
         assert process.stdout is not None
         url = process.stdout.readline().rsplit(" ", 1)[1].strip()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +13,7 @@ from pytest_postman_mock import MockServer, SettingsError
 from pytest_postman_mock.journal import Kind
 
 from . import builders
+from .conftest import start_serve
 
 
 @pytest.fixture
@@ -138,20 +137,7 @@ def test_private_mock_rejects_calls_without_the_key(users_api: Path) -> None:
 
 
 def test_the_api_key_never_reaches_serve_output(users_api: Path) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest_postman_mock.cli",
-            "serve",
-            str(users_api),
-            "--api-key",
-            "s3cret",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(str(users_api), "--api-key", "s3cret")
     assert process.stdout is not None
     url = process.stdout.readline().rsplit(" ", 1)[1].strip()
     requests.get(url + "/users", headers={"x-api-key": "s3cret"}, timeout=5)
@@ -286,20 +272,7 @@ def test_outage_from_the_marker_and_the_handle(pytester: pytest.Pytester, users_
 
 
 def test_serve_outage_flag(users_api: Path) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest_postman_mock.cli",
-            "serve",
-            str(users_api),
-            "--outage",
-            "503",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(str(users_api), "--outage", "503")
     assert process.stdout is not None
     url = process.stdout.readline().rsplit(" ", 1)[1].strip()
     status = requests.get(url + "/users", timeout=5).status_code

@@ -4,8 +4,6 @@ in a fresh `MockServer` and in `postman-mock serve`; another seed gives other bo
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import requests
 from pytest_postman_mock import MockServer
 
 from . import builders
+from .conftest import start_serve
 
 pytest_plugins = ["pytester"]
 
@@ -144,20 +143,7 @@ def test_begin_test_reseeds_per_test_id(tmp_path: Path) -> None:
 
 
 def serve_first_body(collection: Path, seed: int) -> str:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest_postman_mock.cli",
-            "serve",
-            str(collection),
-            "--seed",
-            str(seed),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(str(collection), "--seed", str(seed))
     try:
         assert process.stdout is not None
         line = process.stdout.readline()

@@ -269,8 +269,13 @@ def test_marker_variables_override_the_environment(pytester: pytest.Pytester) ->
 
 def test_spaces_inside_the_braces_do_not_matter(tmp_path: Path) -> None:
     doc = builders.collection(
-        builders.request("Get", "{{ base }}/users/{{ id }}", builders.example(
-            "Found", "{{ base }}/users/{{ id }}", body="{{id}} {{ id }} {{ greeting }}")),
+        builders.request(
+            "Get",
+            "{{ base }}/users/{{ id }}",
+            builders.example(
+                "Found", "{{ base }}/users/{{ id }}", body="{{id}} {{ id }} {{ greeting }}"
+            ),
+        ),
         variables={"greeting": "hi"},
     )
     with MockServer(builders.write(tmp_path / "spaces.json", doc)) as server:

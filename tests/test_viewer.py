@@ -8,8 +8,6 @@ import io
 import json
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -34,6 +32,7 @@ from pytest_postman_mock.viewer_app import (
 )
 
 from . import builders
+from .conftest import start_serve
 
 HOSTILE = '</script><script>alert(1)</script><!--<script><img src=x onerror="alert(2)">'
 """A request body that would run script if the page ever treated data as markup."""
@@ -416,12 +415,7 @@ def test_serve_shows_the_live_page_and_writes_the_report_when_it_stops(tmp_path:
     collection = write_shop(tmp_path)
     report = tmp_path / "out" / "calls.html"
     report_flag = ("--report", str(report))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pytest_postman_mock.cli", "serve", str(collection), *report_flag],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(str(collection), *report_flag)
     try:
         assert process.stdout is not None and process.stderr is not None
         url = process.stdout.readline().strip().rsplit(" ", 1)[1]

@@ -1,7 +1,6 @@
 """The client under test, pointed at the mock server of the Bookshop collection."""
 
 import pytest
-
 from bookshop import BookshopClient
 
 

@@ -4,7 +4,6 @@ import re
 import uuid
 
 import pytest
-
 from bookshop import Book, BookNotFound
 
 

@@ -1,7 +1,6 @@
 """Error paths the collection has no example for, made with overrides and outages."""
 
 import pytest
-
 from bookshop import BookNotFound, BookshopError
 
 

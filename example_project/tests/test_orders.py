@@ -1,7 +1,6 @@
 """Orders: placing (and running out of stock) and fetching."""
 
 import pytest
-
 from bookshop import OutOfStock
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 import requests
 
@@ -49,7 +49,7 @@ class BookshopClient:
     """Talks to the Bookshop API at `base_url` (default: the BOOKSHOP_URL variable)."""
 
     def __init__(
-        self, base_url: Optional[str] = None, api_key: Optional[str] = None, timeout: float = 5
+        self, base_url: str | None = None, api_key: str | None = None, timeout: float = 5
     ) -> None:
         self.base_url = (base_url or os.environ["BOOKSHOP_URL"]).rstrip("/")
         self.session = requests.Session()
@@ -66,7 +66,7 @@ class BookshopClient:
             raise BookshopError(f"{method} {path}: server error {response.status_code}")
         return response
 
-    def list_books(self, author: Optional[str] = None) -> list[Book]:
+    def list_books(self, author: str | None = None) -> list[Book]:
         params = {"author": author} if author else None
         response = self._call("GET", "/books", params=params)
         response.raise_for_status()
