@@ -282,3 +282,35 @@ def test_concurrent_bad_requests_leave_no_500(echo_server: MockServer) -> None:
     assert not [s for s in statuses if b" 500 " in s]
     assert all(c.kind != Kind.ERROR for c in echo_server.calls)
     assert json.loads(requests.get(echo_server.url_for("/users/2"), timeout=5).text) == {"id": "2"}
+
+
+def test_headers_http_cannot_carry_never_cost_the_client_its_answer(tmp_path: Path) -> None:
+    doc = builders.collection(
+        builders.request(
+            "Priced",
+            "https://x.test/a",
+            builders.example(
+                "Priced", "https://x.test/a", body="x", headers={"X-Pr€is": "1", "X-Price": "5 €"}
+            ),
+        )
+    )
+    with MockServer(builders.write(tmp_path / "h.json", doc)) as server:
+        first = requests.get(server.url_for("/a"), timeout=5)
+        server.override("GET", "/a", headers={"X-Note": "5 €"})
+        second = requests.get(server.url_for("/a"), timeout=5)
+        with pytest.raises(Exception, match="not a valid header name: 'X-Pr€is'"):
+            server.override("GET", "/a", headers={"X-Pr€is": "1"})
+    assert (first.status_code, first.text) == (200, "x")
+    assert "X-Pr€is" not in first.headers  # not a header name HTTP allows: dropped at load
+    assert first.headers["X-Price"].encode("latin-1").decode() == "5 €"  # sent as UTF-8
+    assert second.headers["X-Note"].encode("latin-1").decode() == "5 €"
+
+
+def test_an_encoded_slash_stays_in_its_segment_for_overrides_and_filters(
+    echo_server: MockServer,
+) -> None:
+    echo_server.override("GET", "/users/:id", status=503)
+    response = requests.get(echo_server.url + "/users/2024%2F07", timeout=5)
+    assert response.status_code == 503
+    assert len(echo_server.calls.filter("GET", "/users/:id")) == 1
+    echo_server.assert_called_once("GET", "/users/:id")

@@ -77,3 +77,20 @@ def test_serve_a_bad_setting_exits_2_naming_it() -> None:
     _, err = process.communicate(timeout=20)
     assert process.returncode == 2
     assert "delay='soon': expected milliseconds from 0 to 180000, or 2g / 3g" in err
+
+
+def test_serve_errors_name_the_flag_and_say_the_seed(tmp_path: Path) -> None:
+    if not TODO.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    process = start_serve(str(TODO), "--port", "abc")
+    _, err = process.communicate(timeout=20)
+    assert process.returncode == 2
+    assert err.strip() == "postman-mock: error: command line: --port='abc': expected a whole number"
+    process = start_serve(str(TODO), "--seed", "41")
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stderr.readline()  # the call-log viewer's address comes first
+    seed_line = process.stderr.readline().strip()
+    process.terminate()
+    process.communicate(timeout=10)
+    assert seed_line == "Random values from seed 41 (repeat them with --seed 41)"

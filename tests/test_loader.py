@@ -788,7 +788,17 @@ def test_example_code_and_status(
         (
             {"name": "Broken", "code": 42},
             "/item/0/response/1/code",
-            "status code 42 is outside 100-599",
+            "status code 42 is not a final response status (200-599)",
+        ),
+        (
+            {"name": "Broken", "code": 100},
+            "/item/0/response/1/code",
+            "status code 100 is not a final response status (200-599)",
+        ),
+        (
+            {"name": "Broken", "code": 1e999},
+            "/item/0/response/1/code",
+            "expected an integer status code, got inf",
         ),
         (
             {"name": "Broken", "code": 200.5},
@@ -801,7 +811,14 @@ def test_example_code_and_status(
             "expected the URL as a string or an object",
         ),
     ],
-    ids=["non-integer", "out-of-range", "fractional", "bad-original-request"],
+    ids=[
+        "non-integer",
+        "out-of-range",
+        "interim-1xx",
+        "infinite",
+        "fractional",
+        "bad-original-request",
+    ],
 )
 def test_malformed_example_is_skipped_with_a_warning(
     tmp_path: Path, bad: dict[str, Any], pointer: str, reason: str
@@ -1111,3 +1128,44 @@ def test_environment_value_without_key(tmp_path: Path) -> None:
 def test_environment_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "dev.postman_environment.json"
     assert str(environment_error(path)) == f"{path}: file not found"
+
+
+@pytest.mark.parametrize(
+    "document_",
+    [
+        {"name": "v1", "order": 5, "requests": [{"id": "r", "url": "http://x/a"}]},
+        {
+            "name": "v1",
+            "order": ["r"],
+            "requests": [{"id": "r", "url": "http://x/a", "responses": 5}],
+        },
+    ],
+    ids=["order-not-a-list", "responses-not-a-list"],
+)
+def test_a_malformed_v1_shape_is_one_clear_error(tmp_path: Path, document_: Any) -> None:
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(document_))
+    with pytest.raises(CollectionError) as caught:
+        load_collection(path)
+    assert str(caught.value) == f"{path}: malformed collection: 'int' object is not iterable"
+
+
+def test_a_raw_language_that_is_not_text_is_ignored(tmp_path: Path) -> None:
+    body = {"mode": "raw", "raw": "{}", "options": {"raw": {"language": {"json": True}}}}
+    path = tmp_path / "c.json"
+    path.write_text(
+        json.dumps(
+            {
+                "info": {"name": "c"},
+                "item": [
+                    {
+                        "name": "r",
+                        "request": {"method": "POST", "url": "http://x/a", "body": body},
+                        "response": [],
+                    }
+                ],
+            }
+        )
+    )
+    (item,) = load_collection(path).items
+    assert item.request.body is not None and item.request.body.language is None

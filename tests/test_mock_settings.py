@@ -303,3 +303,19 @@ def test_a_wrong_method_gets_postmans_404_and_a_method_near_miss(
     assert response.json()["error"]["name"] == "mockRequestNotFoundError"
     reasons = [m.reason for m in users_server.calls.last.near_misses]
     assert "method is DELETE, example is GET" in reasons
+
+
+def test_a_preflight_without_options_examples_computes_no_near_misses(
+    users_server: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pytest_postman_mock.engine as engine_module
+
+    def fail(*args: object) -> None:
+        raise AssertionError("near misses computed for a preflight")
+
+    monkeypatch.setattr(engine_module, "near_misses", fail)
+    response = requests.options(
+        users_server.url_for("/users"), timeout=5, headers={"Access-Control-Request-Method": "GET"}
+    )
+    assert response.status_code == 204
+    assert users_server.calls.last.kind == Kind.PREFLIGHT

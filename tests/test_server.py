@@ -124,3 +124,40 @@ def test_stop_is_prompt_with_an_idle_keep_alive_client(users_api: Path) -> None:
     stopper.join(timeout=3)
     assert not stopper.is_alive()
     session.close()
+
+
+def test_a_fixed_body_is_encoded_once_and_shared_by_every_call(users_api: Path) -> None:
+    with MockServer(users_api) as server:
+        for _ in range(3):
+            requests.get(server.url_for("/users"), timeout=5)
+        bodies = [c.response_body for c in server.calls]
+    assert bodies[0] is bodies[1] is bodies[2]  # the log holds one copy, not one per call
+
+
+def test_without_a_seed_each_server_draws_its_own(tmp_path: Path) -> None:
+    from . import builders
+
+    doc = builders.collection(
+        builders.request(
+            "Id", "https://x.test/id", builders.example("Id", "https://x.test/id", body="{{$guid}}")
+        )
+    )
+    path = builders.write(tmp_path / "guid.json", doc)
+    bodies = set()
+    for _ in range(3):
+        with MockServer(path) as server:
+            bodies.add(requests.get(server.url_for("/id"), timeout=5).text)
+    assert len(bodies) == 3
+    with MockServer(path, seed=9) as one, MockServer(path, seed=9) as two:
+        assert (
+            requests.get(one.url_for("/id"), timeout=5).text
+            == requests.get(two.url_for("/id"), timeout=5).text
+        )
+
+
+def test_reload_starts_coverage_again(users_api: Path) -> None:
+    with MockServer(users_api) as server:
+        requests.get(server.url_for("/users"), timeout=5)
+        assert sum(server.app.served.values()) == 1
+        server.reload()
+        assert sum(server.app.served.values()) == 0

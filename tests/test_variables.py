@@ -280,3 +280,20 @@ def test_spaces_inside_the_braces_do_not_matter(tmp_path: Path) -> None:
     )
     with MockServer(builders.write(tmp_path / "spaces.json", doc)) as server:
         assert requests.get(server.url_for("/users/7"), timeout=5).text == "7 7 hi"
+
+
+def test_a_long_chain_of_variables_resolves_in_the_response_as_in_the_url(
+    tmp_path: Path,
+) -> None:
+    chain = {f"v{n}": "{{" + f"v{n + 1}" + "}}" for n in range(12)}
+    chain["v12"] = "end"
+    doc = builders.collection(
+        builders.request(
+            "Chain",
+            "https://x.test/x/{{v0}}",
+            builders.example("Chain", "https://x.test/x/{{v0}}", body="{{v0}}"),
+        ),
+        variables=chain,
+    )
+    with MockServer(builders.write(tmp_path / "chain.json", doc)) as server:
+        assert requests.get(server.url_for("/x/end"), timeout=5).text == "end"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
 import threading
 import time
 import traceback
@@ -143,7 +144,9 @@ class MockApp:
         self.engine = engine
         self.settings = engine.settings
         self.journal = journal or Journal(self.settings.max_calls)
-        self.seed = self.settings.seed if self.settings.seed is not None else 0
+        seed = self.settings.seed
+        self.seed: int = random.randrange(2**63) if seed is None else seed
+        """The seed of `{{$random...}}` values: the setting, else a fresh one per server."""
         self.current_test: str | None = None
         self._dynamic = DynamicValues(derive_seed(self.seed, ""))
         self._dynamic_lock = threading.Lock()
@@ -238,11 +241,13 @@ class MockApp:
             and "access-control-request-method" in incoming.headers
         )
         if preflight:
-            outcome = answer.engine.respond(incoming, self.dynamic)
-            if outcome.example is not None:
-                answer.settle(Kind.MATCHED, self._cors(outcome.response), outcome)
-            else:
-                answer.settle(Kind.PREFLIGHT, self._preflight(incoming, answer.engine))
+            engine = answer.engine
+            found = engine.matcher.match(incoming) if "OPTIONS" in engine.index.by_method else None
+            if found is not None and found.example is not None:
+                rendered = engine.render(found.example, incoming, found.captures, self.dynamic)
+                answer.settle(Kind.MATCHED, self._cors(rendered), Outcome(rendered, found))
+            else:  # no near misses to compute: the mock answers preflights itself
+                answer.settle(Kind.PREFLIGHT, self._preflight(incoming, engine))
         elif settings.api_key is not None and not hmac.compare_digest(
             incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
         ):
@@ -251,7 +256,7 @@ class MockApp:
         elif self.outage is not None:
             answer.settle(Kind.OUTAGE, self._cors(self.outage))
         else:
-            self._match(incoming, answer, request.path)
+            self._match(incoming, answer, incoming.path)
 
     def _match(self, incoming: Incoming, answer: Answer, path: str) -> None:
         """The test's overrides first (by path, then by the matched request's name)."""
@@ -369,5 +374,6 @@ class MockApp:
             notes=tuple(answer.notes),
             request_name=example.example.item_name if example else answer.request_name,
             kind=answer.kind,
+            raw_path=raw_path(request.environ),
         )
         return self.journal.append(call)

@@ -62,7 +62,7 @@ class Expectation:
 
     def route_matches(self, call: Call) -> bool:
         return (self.method is None or call.method == self.method.upper()) and (
-            self.path is None or path_matches(self.path, call.path)
+            self.path is None or path_matches(self.path, call.raw_path or call.path)
         )
 
     def mismatches(self, call: Call) -> list[str]:
@@ -70,7 +70,7 @@ class Expectation:
         found: list[str] = []
         if self.method is not None and call.method != self.method.upper():
             found.append(f"method is {call.method}, expected {self.method.upper()}")
-        if self.path is not None and not path_matches(self.path, call.path):
+        if self.path is not None and not path_matches(self.path, call.raw_path or call.path):
             found.append(f"path {call.path} does not fit {self.path}")
         for key, value in (self.query or {}).items():
             given = [v for k, v in call.query if k == key]

@@ -25,7 +25,7 @@ from .errors import PostmanMockError
 from .journal import Call
 from .reporting import call_line
 from .server import MockServer
-from .settings import MockSettings
+from .settings import MockSettings, parse
 from .viewer import save_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -96,7 +96,11 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         "seed": args.seed,
     }
     values.update({k: v for k, v in optional.items() if v is not None})
-    return values
+    # Parsed here so that an error names the flag the user typed (`--port='abc'`).
+    return {
+        name: parse(name, value, "command line", "--" + name.replace("_", "-"))
+        for name, value in values.items()
+    }
 
 
 def watch(files: Sequence[Path], on_change: Callable[[], bool], stop: threading.Event) -> None:
@@ -173,6 +177,8 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         if prefix is not None:
             key = "?key=<API key>" if server.settings.api_key is not None else ""
             say(f"Call-log viewer at {server.url}{prefix}{key}", sys.stderr)
+        seed = server.app.seed
+        say(f"Random values from seed {seed} (repeat them with --seed {seed})", sys.stderr)
         if args.watch:
             files = [Path(p) for p in (args.collection, args.environment) if p]
             threading.Thread(target=watch, args=(files, reload, stop), daemon=True).start()

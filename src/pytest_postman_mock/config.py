@@ -59,7 +59,6 @@ OPTIONS = (
     ),
 )
 PATH_OPTIONS = ("collection", "environment")
-TEST_ONLY = ("strict", "url_env", "seed")
 MARKER_KEYWORDS = (
     "environment",
     "delay",

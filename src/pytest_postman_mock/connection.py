@@ -82,12 +82,13 @@ class KeepAliveHandler(WSGIRequestHandler):
             and environ.get(BODY_READ, False)
             and not self.server.stopping.is_set()
         )
-        self.send_response(code, reason)
-        names = set()
-        for key, value in headers:
-            names.add(key.lower())
-            if key.lower() != "connection":
-                self.send_header(key, value)
+        try:
+            names = self._head(code, reason, headers)
+        except UnicodeEncodeError:  # a header the app let through that HTTP cannot carry
+            _log.warning("a response header could not be encoded; sent 500 instead")
+            self._headers_buffer = []
+            code, body, keep = 500, b"Internal Server Error", False
+            names = self._head(code, "Internal Server Error", [("Content-Type", "text/plain")])
         sends_body = code >= 200 and code not in NO_BODY_STATUSES
         if "content-length" not in names and sends_body:
             self.send_header("Content-Length", str(len(body)))
@@ -103,6 +104,16 @@ class KeepAliveHandler(WSGIRequestHandler):
         self.flush_headers()
         if not environ.get(BODY_READ, False):
             self._drain()
+
+    def _head(self, code: int, reason: str, headers: list[tuple[str, str]]) -> set[str]:
+        """Status line and headers into the buffer; the lower-cased names sent."""
+        self.send_response(code, reason)
+        names = set()
+        for key, value in headers:
+            names.add(key.lower())
+            if key.lower() != "connection":
+                self.send_header(key, value)
+        return names
 
     def _drain(self) -> None:
         """Read (a bounded amount of) an unread body, so the client sees our answer (a 413)

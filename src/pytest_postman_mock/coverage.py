@@ -44,7 +44,3 @@ def coverage(examples: Iterable[CompiledExample], served: Counter[int]) -> list[
         )
         for c in examples
     ]
-
-
-def never_served(rows: Iterable[ExampleCoverage]) -> list[ExampleCoverage]:
-    return [row for row in rows if not row.served]

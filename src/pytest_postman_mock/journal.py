@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, overload
+from urllib.parse import unquote
 
 from . import paths
 
@@ -89,6 +90,8 @@ class Call:
     """Things the server ignored or decided on the way (a bad control header, ...)."""
     request_name: str | None = None
     kind: str = Kind.MATCHED
+    raw_path: str = ""
+    """The path as sent, still percent-encoded (`path` is decoded)."""
     seq: int = field(default=0, compare=False)
 
     @property
@@ -121,11 +124,16 @@ class Call:
 
 
 def path_matches(pattern: str, path: str) -> bool:
-    """Exact path, a template with `:name`/`{{name}}` segments, or a glob (`/users/*`)."""
-    if pattern == path:
+    """Exact path, a template with `:name`/`{{name}}` segments, or a glob (`/users/*`).
+
+    `path` is as sent, still percent-encoded, so that an encoded slash (`%2F`) stays
+    inside its segment, as it does for the matcher.
+    """
+    decoded = unquote(path)
+    if pattern in (path, decoded):
         return True
     if any(ch in pattern for ch in "*?["):
-        return fnmatch.fnmatchcase(path, pattern)
+        return fnmatch.fnmatchcase(decoded, pattern)
     wanted = paths.split(pattern)
     given = paths.split(path)
     if len(wanted) != len(given):
@@ -202,7 +210,7 @@ class CallLog(Sequence[Call]):
         def keep(call: Call) -> bool:
             return (
                 (method is None or call.method == method.upper())
-                and (path is None or path_matches(path, call.path))
+                and (path is None or path_matches(path, call.raw_path or call.path))
                 and (example is None or call.example == example)
                 and (status is None or call.status == status)
                 and (matched is None or call.matched == matched)

@@ -9,6 +9,7 @@ own length. A missing `Content-Type` comes from the example's preview language.
 from __future__ import annotations
 
 import json as json_module
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -17,6 +18,8 @@ from .collection.model import Example
 from .errors import SettingsError
 from .templating import RenderContext, Template, header_safe
 
+HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""An HTTP header name (RFC 9110 token); a collection header with any other name is dropped."""
 HOP_BY_HOP = frozenset(
     {
         "connection",
@@ -82,33 +85,44 @@ class Rendered:
 
 @dataclass(frozen=True)
 class ResponsePlan:
-    """An example's response side with every template compiled once."""
+    """An example's response side with every template compiled once.
+
+    A body without `{{...}}` is encoded once, here, so every call that serves it shares
+    one `bytes` object (the call log keeps thousands of them).
+    """
 
     code: int
     reason: Template
     headers: tuple[tuple[str, Template], ...]
     body: Template
+    static_body: bytes | None = None
 
     @classmethod
     def from_example(cls, example: Example) -> ResponsePlan:
         headers = [
-            (k, Template.compile(v)) for k, v in example.headers if k.lower() not in HOP_BY_HOP
+            (k, Template.compile(v))
+            for k, v in example.headers
+            if k.lower() not in HOP_BY_HOP and HEADER_NAME.fullmatch(k)
         ]
         if not any(k.lower() == "content-type" for k, _ in headers):
             implied = PREVIEW_TYPES.get((example.preview_language or "").lower())
             if implied and example.body:
                 headers.append(("Content-Type", Template.compile(implied)))
+        body = Template.compile(example.body)
         return cls(
             code=example.code,
             reason=Template.compile(example.status or reason_phrase(example.code)),
             headers=tuple(headers),
-            body=Template.compile(example.body),
+            body=body,
+            static_body=body.render(RenderContext({})).encode("utf-8") if body.is_static else None,
         )
 
     def render(self, context: RenderContext) -> Rendered:
         reason = header_safe(self.reason.render(context)) or reason_phrase(self.code)
         headers = tuple((k, header_safe(t.render(context))) for k, t in self.headers)
-        body = self.body.render(context).encode("utf-8")
+        body = self.static_body
+        if body is None:
+            body = self.body.render(context).encode("utf-8")
         return Rendered(self.code, reason, headers, body)
 
 
@@ -131,14 +145,20 @@ def canned(
         raise SettingsError(f"status must be an HTTP status code from 100 to 599, got {status!r}")
     if json is not _UNSET and body is not None:
         raise SettingsError("give json= or body=, not both")
-    pairs = list(headers.items() if isinstance(headers, Mapping) else headers or ())
+    pairs = [
+        (str(k), header_safe(str(v)))
+        for k, v in (headers.items() if isinstance(headers, Mapping) else headers or ())
+    ]
+    bad = [k for k, _ in pairs if not HEADER_NAME.fullmatch(k)]
+    if bad:
+        raise SettingsError(f"not a valid header name: {bad[0]!r}")
     if json is not _UNSET:
         data = json_module.dumps(json, separators=(",", ":")).encode()
         if not any(k.lower() == "content-type" for k, _ in pairs):
             pairs.insert(0, ("Content-Type", JSON_TYPE))
     else:
         data = body.encode("utf-8") if isinstance(body, str) else body or b""
-    return Rendered(status, reason_phrase(status), tuple((str(k), str(v)) for k, v in pairs), data)
+    return Rendered(status, reason_phrase(status), tuple(pairs), data)
 
 
 def outage_response(

@@ -89,9 +89,11 @@ class MockServer(MockAPI):
 
         Calls already in flight finish with the examples they started with; a file that
         no longer loads raises `CollectionError` and the old examples stay in service.
+        Coverage counts start again, since they belong to the old examples.
         """
         engine = Engine.from_files(*self._sources, self.settings)
         self.app.engine = engine
+        self.app.served.clear()
         return engine
 
     @property

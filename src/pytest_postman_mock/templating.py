@@ -26,9 +26,9 @@ from typing import Callable
 
 from . import helpers
 from .matching import Incoming
-from .variables import VARIABLE
+from .variables import MAX_PASSES, VARIABLE
 
-MAX_DEPTH = 8
+MAX_DEPTH = MAX_PASSES
 """How deep variables may refer to variables while rendering (self-reference stops here)."""
 
 TOKEN = re.compile(f"{helpers.HELPER_TOKEN.pattern}|{VARIABLE.pattern}")

@@ -52,6 +52,9 @@ def load_collection(path: str | Path) -> Collection:
         raise CollectionError(source, problem.message, problem.pointer or None) from None
     except RecursionError:
         raise CollectionError(source, NESTED_TOO_DEEPLY) from None
+    except (TypeError, ValueError, AttributeError, KeyError) as problem:
+        # A shape the parsers do not name more precisely (most likely in a v1 file).
+        raise CollectionError(source, f"malformed collection: {problem}") from None
 
 
 def load_environment(path: str | Path) -> Environment:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 Pairs = tuple[tuple[str, str], ...]
 """Ordered key/value pairs; keys may repeat (headers, query, form fields)."""
@@ -134,6 +133,3 @@ class Environment:
     name: str
     values: tuple[Variable, ...]
     source: Path | None = None
-
-
-PathLike = Union[str, Path]

@@ -95,11 +95,16 @@ def _item(
             examples.append(
                 _example(raw, where, request, name, folders, scope, order + len(examples))
             )
-        except Malformed as problem:
+        except (Malformed, TypeError, ValueError, AttributeError) as problem:
+            # Postman drops an example it cannot convert; so do we, and say which.
             label = raw.get("name") if isinstance(raw, dict) else None
+            at, why = (
+                (problem.pointer, problem.message)
+                if isinstance(problem, Malformed)
+                else (where, f"unreadable ({problem})")
+            )
             warnings.append(
-                f"skipped example {label or index!r} of request {name!r} at "
-                f"{problem.pointer}: {problem.message}"
+                f"skipped example {label or index!r} of request {name!r} at {at}: {why}"
             )
     return Item(
         name=name,
@@ -122,12 +127,14 @@ def _status_code(raw: dict[str, Any], where: str) -> int:
         raise Malformed(where + "/code", f"expected an integer status code, got {code!r}")
     try:
         number = int(code)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise Malformed(where + "/code", f"expected an integer status code, got {code!r}") from None
     if number != code and str(number) != str(code).strip():
         raise Malformed(where + "/code", f"expected an integer status code, got {code!r}")
-    if not 100 <= number <= 599:
-        raise Malformed(where + "/code", f"status code {number} is outside 100-599")
+    if not 200 <= number <= 599:
+        raise Malformed(
+            where + "/code", f"status code {number} is not a final response status (200-599)"
+        )
     return number
 
 

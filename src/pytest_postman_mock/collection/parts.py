@@ -212,7 +212,8 @@ def body(raw: Any, where: str) -> Body | None:
     options = raw.get("options")
     language = None
     if isinstance(options, dict) and isinstance(options.get("raw"), dict):
-        language = options["raw"].get("language")
+        given = options["raw"].get("language")
+        language = given if isinstance(given, str) else None
     if mode == "raw":
         return Body(mode="raw", raw=text(raw.get("raw")), language=language)
     if mode in ("urlencoded", "formdata"):
