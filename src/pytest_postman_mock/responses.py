@@ -11,7 +11,7 @@ from __future__ import annotations
 import json as json_module
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 
 from .collection.model import Example
@@ -87,8 +87,9 @@ class Rendered:
 class ResponsePlan:
     """An example's response side with every template compiled once.
 
-    A body without `{{...}}` is encoded once, here, so every call that serves it shares
-    one `bytes` object (the call log keeps thousands of them).
+    What has no `{{...}}` is prepared once, here: the body encoded (so every call that
+    serves it shares one `bytes` object, and the call log keeps thousands of them), and
+    the reason phrase and headers made safe.
     """
 
     code: int
@@ -96,6 +97,8 @@ class ResponsePlan:
     headers: tuple[tuple[str, Template], ...]
     body: Template
     static_body: bytes | None = None
+    static_head: tuple[str, tuple[tuple[str, str], ...]] | None = None
+    """(reason, headers) when neither holds a template."""
 
     @classmethod
     def from_example(cls, example: Example) -> ResponsePlan:
@@ -109,17 +112,23 @@ class ResponsePlan:
             if implied and example.body:
                 headers.append(("Content-Type", Template.compile(implied)))
         body = Template.compile(example.body)
-        return cls(
-            code=example.code,
-            reason=Template.compile(example.status or reason_phrase(example.code)),
-            headers=tuple(headers),
-            body=body,
-            static_body=body.render(RenderContext({})).encode("utf-8") if body.is_static else None,
+        reason = Template.compile(example.status or reason_phrase(example.code))
+        plan = cls(example.code, reason, tuple(headers), body)
+        empty = RenderContext({})
+        return replace(
+            plan,
+            static_body=body.render(empty).encode("utf-8") if body.is_static else None,
+            static_head=plan._head(empty)
+            if reason.is_static and all(t.is_static for _, t in headers)
+            else None,
         )
 
-    def render(self, context: RenderContext) -> Rendered:
+    def _head(self, context: RenderContext) -> tuple[str, tuple[tuple[str, str], ...]]:
         reason = header_safe(self.reason.render(context)) or reason_phrase(self.code)
-        headers = tuple((k, header_safe(t.render(context))) for k, t in self.headers)
+        return reason, tuple((k, header_safe(t.render(context))) for k, t in self.headers)
+
+    def render(self, context: RenderContext) -> Rendered:
+        reason, headers = self.static_head or self._head(context)
         body = self.static_body
         if body is None:
             body = self.body.render(context).encode("utf-8")
