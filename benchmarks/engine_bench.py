@@ -16,9 +16,9 @@ from pathlib import Path
 import gen_collections
 from gen_collections import Probe
 
-from pytest_postman_mock.bodies import IncomingBody
-from pytest_postman_mock.engine import Engine
-from pytest_postman_mock.matching import Incoming
+from pytest_postman_mock.engine.bodies import IncomingBody
+from pytest_postman_mock.engine.core import Engine
+from pytest_postman_mock.engine.request import Incoming
 
 HOT_KINDS = ("literal", "path variable", "query variant", "body variant", "var + unsaved query")
 """Requests a test suite sends all the time: the engine target is on these."""

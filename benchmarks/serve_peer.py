@@ -54,7 +54,7 @@ def start(kind: str, size: int, collection: str | None) -> tuple[str, Callable[[
         if kind == "werkzeug":
             server = make_server("127.0.0.1", 0, fixed_app, threaded=True)
         else:
-            from pytest_postman_mock.connection import KeepAliveHandler, MockHTTPServer
+            from pytest_postman_mock.serving.connection import KeepAliveHandler, MockHTTPServer
 
             server = MockHTTPServer("127.0.0.1", 0, fixed_app, handler=KeepAliveHandler)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -93,3 +93,12 @@ def users_api(tmp_path: Path) -> Path:
 def users_server(users_api: Path) -> Iterator[MockServer]:
     with MockServer(users_api) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _inner_runs_keep_file_order(request: pytest.FixtureRequest) -> None:
+    """Runs that pytester starts keep their tests in file order: their output is read in order."""
+    if "pytester" in request.fixturenames:
+        monkeypatch = request.getfixturevalue("monkeypatch")
+        request.getfixturevalue("pytester")
+        monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly")

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from pytest_postman_mock import MockServer
-from pytest_postman_mock.journal import Kind
+from pytest_postman_mock.calls.log import Kind
 
 from . import builders
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from pytest_postman_mock import MockServer
-from pytest_postman_mock.journal import Kind
+from pytest_postman_mock.calls.log import Kind
 
 from . import builders
 from .browser import dump_dom, serve_page

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from pytest_postman_mock import Call, CallLog, MockServer, NearMiss
-from pytest_postman_mock.journal import Kind
+from pytest_postman_mock.calls.log import Kind
 
 from .test_plugin import write_api
 

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from pytest_postman_mock import MockServer
-from pytest_postman_mock.journal import Kind
+from pytest_postman_mock.calls.log import Kind
 
 from . import builders
 

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from pytest_postman_mock.bodies import IncomingBody
 from pytest_postman_mock.collection import load_collection
-from pytest_postman_mock.compiled import CompiledExample
-from pytest_postman_mock.dynamic import NAMES, DynamicValues
-from pytest_postman_mock.engine import Engine
-from pytest_postman_mock.helpers import HELPERS
-from pytest_postman_mock.matching import Incoming
-from pytest_postman_mock.paths import Wildcard
-from pytest_postman_mock.responses import ResponsePlan
-from pytest_postman_mock.templating import RenderContext, Template
+from pytest_postman_mock.engine.bodies import IncomingBody
+from pytest_postman_mock.engine.core import Engine
+from pytest_postman_mock.engine.dynamic import NAMES, DynamicValues
+from pytest_postman_mock.engine.helpers import HELPERS
+from pytest_postman_mock.engine.index import CompiledExample
+from pytest_postman_mock.engine.paths import Wildcard
+from pytest_postman_mock.engine.plans import ResponsePlan
+from pytest_postman_mock.engine.request import Incoming
+from pytest_postman_mock.engine.templating import RenderContext, Template
 
 from .conftest import CORPUS, corpus_files
 

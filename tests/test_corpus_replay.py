@@ -31,10 +31,10 @@ import requests
 
 from pytest_postman_mock import MockServer
 from pytest_postman_mock.collection import load_collection, load_environment
-from pytest_postman_mock.compiled import CompiledExample, ExampleIndex
-from pytest_postman_mock.paths import Wildcard
+from pytest_postman_mock.engine.index import CompiledExample, ExampleIndex
+from pytest_postman_mock.engine.paths import Wildcard
+from pytest_postman_mock.engine.variables import VARIABLE, substitute
 from pytest_postman_mock.settings import MockSettings
-from pytest_postman_mock.variables import VARIABLE, substitute
 
 from .conftest import CORPUS
 

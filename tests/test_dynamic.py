@@ -16,8 +16,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from pytest_postman_mock import dynamic
-from pytest_postman_mock.dynamic import NAMES, DynamicValues
+from pytest_postman_mock.engine import dynamic
+from pytest_postman_mock.engine.dynamic import NAMES, DynamicValues
 
 SPEC = Path("/work/shared/SPEC.md")
 SEEDS = (0, 1, 7, 42, 2024)
@@ -415,7 +415,7 @@ def test_faker_is_imported_lazily() -> None:
     script = textwrap.dedent(
         """
         import sys
-        from pytest_postman_mock.dynamic import DynamicValues
+        from pytest_postman_mock.engine.dynamic import DynamicValues
         assert "faker" not in sys.modules, "imported at module level"
         values = DynamicValues(seed=1)
         assert "faker" not in sys.modules, "imported by the constructor"

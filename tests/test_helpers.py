@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 import requests
 
-from pytest_postman_mock import MockServer, helpers
-from pytest_postman_mock.bodies import IncomingBody
-from pytest_postman_mock.dynamic import DynamicValues
-from pytest_postman_mock.engine import Engine
-from pytest_postman_mock.helpers import resolve_helper
-from pytest_postman_mock.matching import Incoming
-from pytest_postman_mock.templating import RenderContext, Template, Token
+from pytest_postman_mock import MockServer
+from pytest_postman_mock.engine import helpers
+from pytest_postman_mock.engine.bodies import IncomingBody
+from pytest_postman_mock.engine.core import Engine
+from pytest_postman_mock.engine.dynamic import DynamicValues
+from pytest_postman_mock.engine.helpers import resolve_helper
+from pytest_postman_mock.engine.request import Incoming
+from pytest_postman_mock.engine.templating import RenderContext, Template, Token
 
 from . import builders
 
@@ -217,7 +218,7 @@ def test_no_request_parses_a_jsonpath(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
     monkeypatch.setattr(jsonpath_ng.ext, "parse", refuse)
     monkeypatch.setattr(jsonpath_ng, "parse", refuse)
-    monkeypatch.setattr(helpers, "_parse", refuse)
+    monkeypatch.setattr(helpers, "parse", refuse)
     for ids, expected in (([1, 2], b"2"), ([1], b"none")):
         request = incoming(path="/echo", body={"items": [{"id": i} for i in ids]})
         assert engine.respond(request).response.body == expected

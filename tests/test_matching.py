@@ -17,13 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_postman_mock import MockServer
-from pytest_postman_mock.bodies import IncomingBody
 from pytest_postman_mock.collection.parser import parse_document
-from pytest_postman_mock.compiled import ExampleIndex
-from pytest_postman_mock.engine import Engine
-from pytest_postman_mock.matching import Incoming, Match, Matcher, path_tier, query_adjustment
-from pytest_postman_mock.paths import FUZZY_THRESHOLD, is_id, similar
-from pytest_postman_mock.responses import NO_EXAMPLES, NOT_FOUND
+from pytest_postman_mock.engine.bodies import IncomingBody
+from pytest_postman_mock.engine.core import Engine
+from pytest_postman_mock.engine.index import ExampleIndex
+from pytest_postman_mock.engine.matching import Match, Matcher, path_tier, query_adjustment
+from pytest_postman_mock.engine.paths import FUZZY_THRESHOLD, is_id, similar
+from pytest_postman_mock.engine.plans import NO_EXAMPLES, NOT_FOUND
+from pytest_postman_mock.engine.request import Incoming
 from pytest_postman_mock.settings import MockSettings
 
 from . import builders

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from pytest_postman_mock import MockServer, SettingsError
-from pytest_postman_mock.journal import Kind
+from pytest_postman_mock.calls.log import Kind
 
 from . import builders
 from .conftest import start_serve
@@ -308,7 +308,7 @@ def test_a_wrong_method_gets_postmans_404_and_a_method_near_miss(
 def test_a_preflight_without_options_examples_computes_no_near_misses(
     users_server: MockServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pytest_postman_mock.engine as engine_module
+    import pytest_postman_mock.engine.core as engine_module
 
     def fail(*args: object) -> None:
         raise AssertionError("near misses computed for a preflight")

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from pytest_postman_mock.collection.parser import parse_document
-from pytest_postman_mock.engine import Engine
-from pytest_postman_mock.journal import NearMiss
+from pytest_postman_mock.engine.core import Engine
+from pytest_postman_mock.engine.near_misses import NearMiss
 from pytest_postman_mock.settings import MockSettings
 
 from . import builders

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_postman_mock import MockServer
-from pytest_postman_mock.bodies import IncomingBody
 from pytest_postman_mock.collection.parser import parse_document
-from pytest_postman_mock.engine import Engine
-from pytest_postman_mock.matching import Incoming
-from pytest_postman_mock.templating import RenderContext, Template
+from pytest_postman_mock.engine.bodies import IncomingBody
+from pytest_postman_mock.engine.core import Engine
+from pytest_postman_mock.engine.request import Incoming
+from pytest_postman_mock.engine.templating import RenderContext, Template
 
 from . import builders
 

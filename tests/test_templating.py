@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from pytest_postman_mock.collection.model import Example, RequestSpec, UrlTemplate
-from pytest_postman_mock.dynamic import NAMES, DynamicValues
-from pytest_postman_mock.helpers import resolve_helper
-from pytest_postman_mock.matching import Incoming
-from pytest_postman_mock.responses import ResponsePlan
-from pytest_postman_mock.templating import (
+from pytest_postman_mock.engine.dynamic import NAMES, DynamicValues
+from pytest_postman_mock.engine.helpers import resolve_helper
+from pytest_postman_mock.engine.plans import ResponsePlan
+from pytest_postman_mock.engine.request import Incoming
+from pytest_postman_mock.engine.templating import (
     RenderContext,
     Template,
     Token,

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from pytest_postman_mock import MockServer
+from pytest_postman_mock.engine.variables import scope_for, substitute, unresolved
 from pytest_postman_mock.errors import SettingsError
-from pytest_postman_mock.variables import scope_for, substitute, unresolved
 
 from . import builders
 

@@ -22,8 +22,8 @@ from werkzeug.test import Client
 from pytest_postman_mock import MockServer
 from pytest_postman_mock.cli import build_parser, serve
 from pytest_postman_mock.errors import SettingsError
-from pytest_postman_mock.viewer import render_html, save_report
-from pytest_postman_mock.viewer_app import (
+from pytest_postman_mock.report.viewer import render_html, save_report
+from pytest_postman_mock.serving.viewer_app import (
     DEFAULT_PREFIX,
     ViewerMiddleware,
     normalize_prefix,
@@ -165,7 +165,7 @@ def test_a_request_body_cannot_break_out_of_the_script_element(report: dict[str,
 
 
 def test_report_text_reaches_the_page_only_as_text() -> None:
-    assets = files("pytest_postman_mock").joinpath("viewer_assets")
+    assets = files("pytest_postman_mock.report").joinpath("viewer_assets")
     source = assets.joinpath("viewer.js").read_text(encoding="utf-8")
     assert "textContent" in source
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):

@@ -4,10 +4,11 @@ Use it from pytest (the `postman_mock` fixture and marker), from any Python
 code (`MockServer`), or from the shell (`postman-mock serve`).
 """
 
+from .calls.log import Call, CallLog
+from .engine.near_misses import NearMiss
 from .errors import CollectionError, PostmanMockError, ServerError, SettingsError
-from .handle import PostmanMock
-from .journal import Call, CallLog, NearMiss
-from .server import MockServer
+from .plugin.fixture import PostmanMock
+from .serving.server import MockServer
 from .settings import MockSettings
 
 __version__ = "0.1.0"

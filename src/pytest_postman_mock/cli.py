@@ -19,14 +19,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, TextIO
 
-from . import lint, viewer_app
-from .engine import Engine
+from .calls.describe import call_line
+from .calls.log import Call
+from .engine import lint
+from .engine.core import Engine
 from .errors import PostmanMockError
-from .journal import Call
-from .reporting import call_line
-from .server import MockServer
+from .report.viewer import save_report
+from .serving import viewer_app
+from .serving.server import MockServer
 from .settings import MockSettings, parse
-from .viewer import save_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 WATCH_INTERVAL = 0.5

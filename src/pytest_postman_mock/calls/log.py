@@ -1,0 +1,272 @@
+"""The call log: every request the mock saw, what it answered, and why.
+
+A `Journal` belongs to one server and is shared by its handler threads: it is
+bounded (the oldest calls are dropped, and counted, past `max_calls`), and a
+call is appended before its response leaves the server, so a client that has
+its answer can always find its call in the log. `CallLog` is a read-only,
+filterable view, used both for a whole session and for one test.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json as jsonlib
+import logging
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, overload
+from urllib.parse import unquote
+
+from ..engine import paths
+from ..engine.near_misses import NearMiss
+
+logger = logging.getLogger("pytest_postman_mock")
+
+
+class Kind:
+    """Why a call got the response it got (`Call.kind`)."""
+
+    MATCHED = "matched"
+    """An example of the collection was chosen."""
+    UNMATCHED = "unmatched"
+    """No example fits: Postman's 404 `mockRequestNotFoundError`."""
+    OVERRIDE = "override"
+    """A test's override answered."""
+    OUTAGE = "outage"
+    """A simulated outage answered."""
+    PREFLIGHT = "preflight"
+    """A CORS preflight the mock answered itself."""
+    REJECTED = "rejected"
+    """A private mock refused a call without the right `x-api-key`."""
+    TOO_LARGE = "too-large"
+    """The body was over `max_body`: 413."""
+    BAD_REQUEST = "bad-request"
+    """The request itself was broken (a body cut short): 400."""
+    ERROR = "error"
+    """The mock itself failed: 500, with the traceback in `Call.error`."""
+
+    FAILING = frozenset({UNMATCHED, ERROR})
+    """The kinds strict mode fails a test for."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request to the mock and the response it got (Postman's call-log row, richer)."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    status: int
+    response_headers: tuple[tuple[str, str], ...]
+    response_body: bytes
+    example: str | None
+    matched: bool
+    time: datetime
+    duration_ms: float = 0.0
+    score: float | None = None
+    near_misses: tuple[NearMiss, ...] = ()
+    test_id: str | None = None
+    error: str | None = None
+    """A traceback summary when the server itself failed on this call."""
+    notes: tuple[str, ...] = ()
+    """Things the server ignored or decided on the way (a bad control header, ...)."""
+    request_name: str | None = None
+    kind: str = Kind.MATCHED
+    raw_path: str = ""
+    """The path as sent, still percent-encoded (`path` is decoded)."""
+    seq: int = field(default=0, compare=False)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The request body parsed as JSON (raises ValueError when it is not JSON)."""
+        return jsonlib.loads(self.text)
+
+    @property
+    def response_text(self) -> str:
+        return self.response_body.decode("utf-8", errors="replace")
+
+    def header(self, name: str) -> str | None:
+        """A request header by case-insensitive name (first value)."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k.lower() == wanted), None)
+
+    @property
+    def full_path(self) -> str:
+        from urllib.parse import urlencode
+
+        return self.path + ("?" + urlencode(self.query) if self.query else "")
+
+    def summary(self) -> str:
+        """`GET /users/7 -> 200 "User found"`, as a call-log row reads."""
+        served = f'"{self.example}"' if self.example else "No matching requests"
+        return f"{self.method} {self.full_path} -> {self.status} {served}"
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """Exact path, a template with `:name`/`{{name}}` segments, or a glob (`/users/*`).
+
+    `path` is as sent, still percent-encoded, so that an encoded slash (`%2F`) stays
+    inside its segment, as it does for the matcher.
+    """
+    decoded = unquote(path)
+    if pattern in (path, decoded):
+        return True
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(decoded, pattern)
+    wanted = paths.split(pattern)
+    given = paths.split(path)
+    if len(wanted) != len(given):
+        return False
+    for part, segment in zip(wanted, given):
+        parsed = paths.parse_segment(part)
+        if isinstance(parsed, str):
+            if parsed != segment:
+                return False
+        elif parsed.capture(segment) is None:
+            return False
+    return True
+
+
+class CallLog(Sequence[Call]):
+    """A read-only, filterable list of calls, oldest first."""
+
+    def __init__(self, calls: Sequence[Call]) -> None:
+        self._calls = list(calls)
+
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+    @overload
+    def __getitem__(self, index: slice) -> CallLog: ...
+    def __getitem__(self, index: int | slice) -> Call | CallLog:
+        if isinstance(index, slice):
+            return CallLog(self._calls[index])
+        return self._calls[index]
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def __iter__(self) -> Iterator[Call]:
+        return iter(self._calls)
+
+    def __repr__(self) -> str:
+        return f"CallLog({[c.summary() for c in self._calls]!r})"
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same calls, so `assert calls == []` reads naturally."""
+        if isinstance(other, (CallLog, list, tuple)):
+            return self._calls == list(other)
+        return NotImplemented
+
+    @property
+    def last(self) -> Call | None:
+        return self._calls[-1] if self._calls else None
+
+    @property
+    def call_count(self) -> int:
+        return len(self._calls)
+
+    @property
+    def unmatched(self) -> CallLog:
+        """Calls that got Postman's 404 because no example fit (not overrides or outages)."""
+        return CallLog([c for c in self._calls if c.kind == Kind.UNMATCHED])
+
+    def filter(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        example: str | None = None,
+        status: int | None = None,
+        matched: bool | None = None,
+        kind: str | None = None,
+        where: Callable[[Call], bool] | None = None,
+    ) -> CallLog:
+        """Calls that fit every given criterion (path: exact, `/users/:id` or a glob).
+
+        `path` is the path alone; the query is in `Call.query`.
+        """
+
+        def keep(call: Call) -> bool:
+            return (
+                (method is None or call.method == method.upper())
+                and (path is None or path_matches(path, call.raw_path or call.path))
+                and (example is None or call.example == example)
+                and (status is None or call.status == status)
+                and (matched is None or call.matched == matched)
+                and (kind is None or call.kind == kind)
+                and (where is None or where(call))
+            )
+
+        return CallLog([c for c in self._calls if keep(c)])
+
+    def search(self, text: str) -> CallLog:
+        """Case-insensitive search over method, path, example and both bodies, like Postman's."""
+        needle = text.lower()
+        return CallLog(
+            [
+                c
+                for c in self._calls
+                if needle
+                in " ".join(
+                    (c.method, c.full_path, c.example or "", c.text, c.response_text)
+                ).lower()
+            ]
+        )
+
+
+class Journal:
+    """A thread-safe, bounded log of calls with listeners and a way to wait for calls."""
+
+    def __init__(self, max_calls: int = 10_000) -> None:
+        self._calls: deque[Call] = deque(maxlen=max_calls)
+        self._lock = threading.Condition()
+        self._seq = 0
+        self.dropped = 0
+        self.listeners: list[Callable[[Call], None]] = []
+
+    def append(self, call: Call) -> Call:
+        """Record a call (numbered in arrival order) and tell the listeners."""
+        with self._lock:
+            self._seq += 1
+            object.__setattr__(call, "seq", self._seq)
+            if len(self._calls) == self._calls.maxlen:
+                self.dropped += 1
+            self._calls.append(call)
+            self._lock.notify_all()
+        for listener in list(self.listeners):
+            try:
+                listener(call)
+            except Exception as problem:  # a listener must not cost the client its response
+                logger.exception("postman_mock: a call-log listener failed on %s", call.summary())
+                note = f"a call-log listener failed: {type(problem).__name__}: {problem}"
+                object.__setattr__(call, "notes", (*call.notes, note))
+        return call
+
+    @property
+    def total(self) -> int:
+        """Calls ever recorded, including those dropped past the cap."""
+        return self._seq
+
+    def snapshot(self, test_id: str | None = None) -> CallLog:
+        with self._lock:
+            calls = list(self._calls)
+        if test_id is not None:
+            calls = [c for c in calls if c.test_id == test_id]
+        return CallLog(calls)
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Block until `predicate()` holds (re-checked on each new call) or `timeout` passes."""
+        with self._lock:
+            return self._lock.wait_for(predicate, timeout)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._calls.clear()

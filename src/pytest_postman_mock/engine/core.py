@@ -1,0 +1,113 @@
+"""The mock engine: a collection compiled once, answering requests as Postman's mock would.
+
+Shared by the pytest plugin, `MockServer` and `postman-mock serve`. It knows
+nothing of sockets, threads or pytest: it takes an `Incoming` request and
+returns an `Outcome` (the response to send, and what was chosen or why not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..collection import Collection, Environment, load_collection, load_environment
+from ..settings import MockSettings
+from .helpers import HelperCall, resolve_helper
+from .index import CompiledExample, ExampleIndex
+from .matching import Match, Matcher
+from .near_misses import NearMiss, near_misses, selector_miss
+from .plans import NO_EXAMPLES, NOT_FOUND, Rendered, ResponsePlan
+from .request import Incoming
+from .templating import RenderContext
+
+Resolver = Callable[[str], Optional[str]]
+HelperResolver = Callable[[HelperCall, RenderContext], Optional[str]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The response for one request and the matching decision behind it."""
+
+    response: Rendered
+    match: Match | None = None
+    near_misses: tuple[NearMiss, ...] = ()
+
+    @property
+    def example(self) -> CompiledExample | None:
+        return self.match.example if self.match else None
+
+
+class Engine:
+    """A compiled collection: index, matcher and response plans, built once."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        environment: Environment | None = None,
+        settings: MockSettings | None = None,
+        helper: HelperResolver | None = None,
+    ) -> None:
+        self.collection = collection
+        self.environment = environment
+        self.settings = settings or MockSettings()
+        self.index = ExampleIndex(collection, environment, self.settings)
+        self.matcher = Matcher(self.index)
+        self.plans = {id(c): ResponsePlan.from_example(c.example) for c in self.index.examples}
+        self.helper = helper if helper is not None else resolve_helper
+
+    @classmethod
+    def from_files(
+        cls,
+        collection: str | Path | Collection,
+        environment: str | Path | Environment | None = None,
+        settings: MockSettings | None = None,
+    ) -> Engine:
+        if not isinstance(collection, Collection):
+            collection = load_collection(collection)
+        if environment is not None and not isinstance(environment, Environment):
+            environment = load_environment(environment)
+        return cls(collection, environment, settings)
+
+    def plan_for(self, example: CompiledExample) -> ResponsePlan:
+        return self.plans[id(example)]
+
+    def respond(self, request: Incoming, dynamic: Resolver | None = None) -> Outcome:
+        """Match `request` and render the chosen example, or Postman's 404 when none fits.
+
+        A HEAD request with no HEAD example is answered from the GET example (the
+        server sends its headers and length without the body).
+        """
+        match = self.matcher.match(request)
+        if match.example is None and request.method == "HEAD":
+            as_get = self.matcher.match(replace(request, method="GET"))
+            if as_get.example is not None:
+                match = as_get
+        if match.example is None:
+            return self.unmatched(request, match)
+        return Outcome(self.render(match.example, request, match.captures, dynamic), match)
+
+    def render(
+        self,
+        example: CompiledExample,
+        request: Incoming,
+        captures: dict[str, str] | None = None,
+        dynamic: Resolver | None = None,
+    ) -> Rendered:
+        context = RenderContext(
+            variables=example.variables,
+            captures=captures or {},
+            request=request,
+            dynamic=dynamic,
+            helper=self.helper,
+        )
+        return self.plan_for(example).render(context)
+
+    def unmatched(self, request: Incoming, match: Match) -> Outcome:
+        if match.error == "no-examples":
+            return Outcome(Rendered.json(404, NO_EXAMPLES), match)
+        if match.error in ("unknown-id", "unknown-name"):
+            misses: tuple[NearMiss, ...] = (selector_miss(request, match.error[8:]),)
+        else:
+            misses = near_misses(self.index, request)
+        return Outcome(Rendered.json(404, NOT_FOUND), match, misses)

@@ -1,0 +1,237 @@
+"""Examples compiled for matching, and the index that finds them without a scan.
+
+Compiling resolves each example's variables once, splits and decodes its path,
+compiles its wildcard patterns, decodes its query and normalises its body, so
+that nothing on the request path parses JSON or compiles a regex.
+
+The index answers each tier of Postman's path scoring with a lookup:
+
+- tiers 100/95/90/85 (exact, no trailing slash, case-insensitive, both): four
+  dicts keyed by (method, path tuple) in the matching normal form; examples
+  whose path has wildcards are not in them;
+- tier 80 (wildcards): a segment trie per method over the wildcard examples,
+  literal children looked up by lower-cased segment, wildcard children tried
+  in turn, so only branches that agree with the request are walked;
+- tiers 79/75 (IDs blanked, with and without trailing slash): two dicts keyed
+  by the ID-blanked normal form (wildcard segments blanked too);
+- tier 70 (document distance): a bucket per (method, segment count), scanned
+  only when no better-placed example could still win.
+
+`matching.path_tier` computes the same tier for one example without the index;
+near-miss explanations use it, and a property test checks the two agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote_plus
+
+from ..collection.model import Collection, Environment, Example
+from ..settings import MockSettings
+from . import paths
+from .bodies import FileReader, SavedBody, file_reader
+from .paths import Segment, Wildcard
+from .variables import VARIABLE, scope_for, substitute
+
+Key = tuple[str, tuple[str, ...]]
+Captures = dict[str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledExample:
+    """An example with everything matching needs already worked out."""
+
+    example: Example
+    method: str
+    segments: tuple[str, ...]
+    pattern: tuple[Segment, ...] | None
+    query: tuple[tuple[str, str], ...]
+    query_wildcards: frozenset[str]
+    headers: Mapping[str, str]
+    body: SavedBody
+    variables: Mapping[str, str]
+    sort_key: tuple[bool, str, int]
+
+    @property
+    def path(self) -> str:
+        return "/" + "/".join(self.segments)
+
+    def captures(self, segments: tuple[str, ...]) -> Captures:
+        """Values the request put where this example has wildcards (same segment count)."""
+        if self.pattern is None:
+            return {}
+        pattern = paths.strip_slashes(self.pattern)  # type: ignore[arg-type]
+        segments = paths.strip_slashes(segments)
+        if len(pattern) != len(segments):
+            return {}
+        found: Captures = {}
+        for part, value in zip(pattern, segments):
+            if isinstance(part, Wildcard):
+                found.update(part.capture(value) or {})
+        return found
+
+
+@dataclass
+class _TrieNode:
+    literal: dict[str, _TrieNode] = field(default_factory=dict)
+    wild: list[tuple[Wildcard, _TrieNode]] = field(default_factory=list)
+    examples: list[CompiledExample] = field(default_factory=list)
+
+    def child(self, part: Segment) -> _TrieNode:
+        if isinstance(part, str):
+            return self.literal.setdefault(part.lower(), _TrieNode())
+        for existing, node in self.wild:
+            if existing == part:
+                return node
+        node = _TrieNode()
+        self.wild.append((part, node))
+        return node
+
+    def walk(
+        self, segments: tuple[str, ...], captured: Captures
+    ) -> Iterator[tuple[CompiledExample, Captures]]:
+        if not segments:
+            for example in self.examples:
+                yield example, captured
+            return
+        head, rest = segments[0], segments[1:]
+        node = self.literal.get(head.lower())
+        if node is not None:
+            yield from node.walk(rest, captured)
+        for wildcard, node in self.wild:
+            values = wildcard.capture(head)
+            if values is not None:
+                yield from node.walk(rest, {**captured, **values})
+
+
+def _compile(
+    example: Example,
+    collection: Collection,
+    environment: Environment | None,
+    settings: MockSettings,
+    scopes: dict[object, Mapping[str, str]],
+    read_file: FileReader | None = None,
+) -> CompiledExample:
+    variables = scopes.get(example.scope)
+    if variables is None:
+        variables = scope_for(collection, example, environment, dict(settings.variables))
+        scopes[example.scope] = variables
+    url = example.request.url
+    host = substitute(url.host, variables)
+    prefix = "" if "{{" in host else paths.split(host.split("://", 1)[-1].partition("/")[2])
+    segments = (*prefix, *paths.split(substitute(url.path, variables)))
+    pattern = tuple(paths.parse_segment(s) for s in segments)
+    has_wildcards = settings.match_wildcards and any(isinstance(p, Wildcard) for p in pattern)
+    query = tuple(
+        (unquote_plus(substitute(k, variables)), unquote_plus(substitute(v or "", variables)))
+        for k, v in url.query
+    )
+    wild_keys = frozenset(k for k, v in query if VARIABLE.fullmatch(v))
+    headers = {k.lower(): substitute(v, variables).strip() for k, v in example.request.headers}
+    content_type = headers.get("content-type")
+    return CompiledExample(
+        example=example,
+        method=example.request.method.upper(),
+        segments=segments,
+        pattern=pattern if has_wildcards else None,
+        query=query,
+        query_wildcards=wild_keys,
+        headers=headers,
+        body=SavedBody.from_body(example.request.body, content_type, read_file),
+        variables=variables,
+        sort_key=(example.id is None, example.id or "", example.order),
+    )
+
+
+class ExampleIndex:
+    """Every example of a collection, compiled and indexed for one set of settings."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        environment: Environment | None = None,
+        settings: MockSettings | None = None,
+    ) -> None:
+        self.collection = collection
+        self.environment = environment
+        self.settings = settings or MockSettings()
+        scopes: dict[object, Mapping[str, str]] = {}
+        read_file = None
+        if self.settings.file_bodies and collection.source is not None:
+            read_file = file_reader(Path(collection.source).parent, self.settings.max_body)
+        self.examples = [
+            _compile(e, collection, environment, self.settings, scopes, read_file)
+            for e in collection.examples()
+        ]
+        self.by_method: dict[str, list[CompiledExample]] = defaultdict(list)
+        self.by_name: dict[str, list[CompiledExample]] = defaultdict(list)
+        self.tiers: list[dict[Key, list[CompiledExample]]] = [defaultdict(list) for _ in range(6)]
+        self.tries: dict[str, _TrieNode] = defaultdict(_TrieNode)
+        self.shapes: dict[tuple[str, int], list[CompiledExample]] = defaultdict(list)
+        self.shape_pairs: dict[tuple[str, int, str, str | None], list[CompiledExample]] = (
+            defaultdict(list)
+        )
+        """The fuzzy buckets again, by each saved query pair (value None: a `{{var}}` value)."""
+        for compiled in self.examples:
+            self._add(compiled)
+
+    def _add(self, compiled: CompiledExample) -> None:
+        method = compiled.method
+        self.by_method[method].append(compiled)
+        self.by_name[compiled.example.name].append(compiled)
+        stripped = paths.strip_slashes(compiled.segments)
+        if compiled.pattern is None:
+            for tier, key in zip(self.tiers, literal_keys(compiled.segments)):
+                tier[(method, key)].append(compiled)
+        else:
+            node = self.tries[method]
+            for part in paths.strip_slashes(compiled.pattern):  # type: ignore[arg-type]
+                node = node.child(part)
+            node.examples.append(compiled)
+        blanked = blank_pattern(compiled)
+        self.tiers[4][(method, blanked)].append(compiled)
+        self.tiers[5][(method, paths.strip_slashes(blanked))].append(compiled)
+        self.shapes[(method, len(stripped))].append(compiled)
+        for name, value in set(compiled.query):
+            wild = name in compiled.query_wildcards
+            self.shape_pairs[(method, len(stripped), name, None if wild else value)].append(
+                compiled
+            )
+
+    def shaped(
+        self, method: str, count: int, query: tuple[tuple[str, str], ...] | None = None
+    ) -> Iterable[CompiledExample]:
+        """The examples of this method and segment count; with `query`, only those that
+        share at least one query pair with it (the only ones that can score above 0)."""
+        if query is None:
+            return self.shapes.get((method, count), ())
+        found: dict[int, CompiledExample] = {}
+        for key, value in query:
+            for wanted in (value, None):
+                for compiled in self.shape_pairs.get((method, count, key, wanted), ()):
+                    found.setdefault(id(compiled), compiled)
+        return sorted(found.values(), key=lambda c: c.example.order)
+
+    def wildcard_matches(
+        self, method: str, segments: tuple[str, ...]
+    ) -> Iterator[tuple[CompiledExample, Captures]]:
+        trie = self.tries.get(method)
+        if trie is not None:
+            yield from trie.walk(paths.strip_slashes(segments), {})
+
+
+def blank_pattern(compiled: CompiledExample) -> tuple[str, ...]:
+    """The example's path for tiers 79/75: IDs and wildcard segments blanked, rest lower-cased."""
+    blanked = paths.blank_ids(compiled.segments)
+    if compiled.pattern is None:
+        return blanked
+    return tuple("\0" if isinstance(p, Wildcard) else b for p, b in zip(compiled.pattern, blanked))
+
+
+def literal_keys(segments: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The four normal forms of tiers 100, 95, 90 and 85, in that order."""
+    stripped = paths.strip_slashes(segments)
+    return segments, stripped, paths.lower(segments), paths.lower(stripped)

@@ -1,0 +1,233 @@
+"""The pytest plugin: options, the `postman_mock` marker and fixture, strict mode, reports.
+
+Glue only: settings are merged in config.py, the server lives in server.py,
+the per-test view in handle.py. One server runs per distinct collection,
+environment and server settings, started the first time a test needs it and
+stopped when the session ends; between tests only the per-test state changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..calls.describe import strict_message
+from ..calls.log import Kind
+from ..engine.dynamic import derive_seed
+from ..errors import PostmanMockError, SettingsError
+from ..serving.server import MockServer
+from . import hookspecs
+from .config import OPTIONS, validate_global
+from .fixture import PostmanMock
+from .session import MockSession, calls_section, merge, summary_lines, write_report
+
+MARKER_DOC = (
+    "postman_mock(collection=None, *, environment=None, delay=None, match_body=None, "
+    "match_headers=None, api_key=None, strict=None, cors=None, seed=None, variables=None, "
+    "outage=None): serve a Postman collection's examples to this test through the "
+    "postman_mock fixture."
+)
+
+
+SESSION = pytest.StashKey[MockSession]()
+WORKER_SEED = "postman_mock_seed"
+WORKER_RECORDS = "postman_mock_records"
+HANDLE = pytest.StashKey[PostmanMock]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("postman-mock", "Postman collection mock server")
+    for option in OPTIONS:
+        default = f" (default: {option.default})" if option.default else ""
+        parser.addini(option.ini, option.help + default)
+        group.addoption(
+            option.flag,
+            dest=f"postman_mock_{option.name}",
+            default=None,
+            metavar=option.name.upper(),
+            help=option.help + default,
+        )
+    group.addoption(
+        "--postman-mock-report",
+        dest="postman_mock_report",
+        metavar="FILE",
+        help="write every mock call and the API coverage of each collection to this file: "
+        "the call-log viewer page when FILE ends in .html, JSON otherwise",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_DOC)
+    session = MockSession(config, 0, on_start=lambda server: _connect_hooks(config, server))
+    for layer in session.global_layers:
+        try:
+            validate_global(layer)
+        except SettingsError as problem:
+            raise pytest.UsageError(str(problem)) from None
+    seed_text = next(
+        (
+            str(layer.values["seed"])
+            for layer in reversed(session.global_layers)
+            if layer.values.get("seed") not in (None, "")
+        ),
+        None,
+    )
+    worker_seed = getattr(config, "workerinput", {}).get(WORKER_SEED)
+    if worker_seed is not None:
+        session.seed = int(worker_seed)
+    elif seed_text is not None:
+        session.seed = int(seed_text)
+    else:
+        session.seed = random.randrange(2**32)
+    config.stash[SESSION] = session
+
+
+def _connect_hooks(config: pytest.Config, server: MockServer) -> None:
+    """Let conftest and plugin hooks see this server's responses and unmatched calls."""
+    hook = config.hook
+    if hook.pytest_postman_mock_response.get_hookimpls():
+        server.app.response_hook = lambda request, example, response: (
+            hook.pytest_postman_mock_response(request=request, example=example, response=response)
+        )
+    if hook.pytest_postman_mock_unmatched.get_hookimpls():
+        server.journal.listeners.append(
+            lambda call: (
+                hook.pytest_postman_mock_unmatched(call=call)
+                if call.kind == Kind.UNMATCHED
+                else None
+            )
+        )
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist controller: every worker uses the session's seed."""
+    node.workerinput[WORKER_SEED] = node.config.stash[SESSION].seed
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist controller: keep what a finished worker's servers saw."""
+    records = getattr(node, "workeroutput", {}).get(WORKER_RECORDS)
+    if records:
+        node.config.stash[SESSION].worker_records.append(json.loads(records))
+
+
+def _records(config: pytest.Config) -> list[dict[str, Any]]:
+    mock_session = config.stash[SESSION]
+    with_calls = bool(config.getoption("postman_mock_report"))
+    return merge([mock_session.data(with_calls), *mock_session.worker_records])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    mock_session = config.stash.get(SESSION, None)
+    if mock_session is None:
+        return
+    if _is_worker(config):
+        with_calls = bool(config.getoption("postman_mock_report"))
+        config.workeroutput[WORKER_RECORDS] = json.dumps(mock_session.data(with_calls))  # type: ignore[attr-defined]
+        return
+    target = config.getoption("postman_mock_report")
+    if target:
+        write_report(Path(target), mock_session.seed, _records(config))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if config.stash.get(SESSION, None) is None:
+        return
+    records = _records(config)
+    if not records:
+        return
+    terminalreporter.section("postman mock")
+    for line in summary_lines(records, verbose=config.getoption("verbose") > 0):
+        terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing test's report carries a "postman mock calls" section listing its calls."""
+    report = yield
+    handle = item.stash.get(HANDLE, None)
+    if handle is not None and report.failed and call.when == "call":
+        report.sections.append(("postman mock calls", calls_section(list(handle.calls))))
+    return report
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(SESSION, None)
+    if session is not None:
+        session.close()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.stash[SESSION].seed
+    return f"postman-mock: seed {seed} (repeat with --postman-mock-seed={seed})"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Check every marker before any test runs, so a typo stops the run with its name."""
+    session = config.stash[SESSION]
+    for item in items:
+        if item.get_closest_marker("postman_mock") is None:
+            continue
+        try:
+            session.setup_for(item)
+        except SettingsError as problem:
+            raise pytest.UsageError(str(problem)) from None
+
+
+@pytest.fixture
+def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
+    """A Postman mock server for this test: `.url`, `.calls`, assertions and overrides."""
+    session = request.config.stash[SESSION]
+    item = request.node
+    try:
+        setup = session.setup_for(item)
+        server = session.server_for(setup.server)
+    except PostmanMockError as problem:
+        pytest.fail(f"postman_mock: {problem}", pytrace=False)
+    seed = setup.seed if setup.seed is not None else session.seed
+    server.app.begin_test(item.nodeid, derive_seed(seed, item.nodeid))
+    server.app.outage = setup.outage
+    handle = PostmanMock(server, item.nodeid, setup.strict)
+    item.stash[HANDLE] = handle
+    previous: str | None = None
+    if setup.url_env:
+        previous = os.environ.get(setup.url_env)
+        os.environ[setup.url_env] = server.url
+    try:
+        yield handle
+    finally:
+        if setup.url_env:
+            if previous is None:
+                os.environ.pop(setup.url_env, None)
+            else:
+                os.environ[setup.url_env] = previous
+        server.app.begin_test(None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Strict mode: a test that passed but made unmatched calls fails, saying which."""
+    result = yield
+    handle = item.stash.get(HANDLE, None)
+    if handle is not None and handle.strict:
+        failures = handle.strict_failures()
+        if failures:
+            pytest.fail(strict_message(failures), pytrace=False)
+    return result

@@ -1,0 +1,173 @@
+"""The mock servers of one pytest session, and what the session says about them at the end.
+
+One server per distinct collection, environment and server settings, started
+the first time a test asks for it and stopped when the session ends. The end
+of session summary and the JSON report are computed here from every server's
+call log and served-example counts.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from ..calls.describe import call_line, describe_unmatched
+from ..calls.log import Call, Kind
+from ..errors import PostmanMockError
+from ..report.coverage import coverage
+from ..report.records import collection_record
+from ..report.viewer import save_report
+from ..serving.server import MockServer
+from .config import OPTIONS, Layer, ServerKey, TestSetup, combine, marker_values
+
+ServerHook = Callable[[MockServer], None]
+
+
+class MockSession:
+    """The session's mock servers, one per `ServerKey`, and the session seed."""
+
+    def __init__(self, config: pytest.Config, seed: int, on_start: ServerHook | None = None):
+        self.config = config
+        self.seed = seed
+        self.on_start = on_start
+        self.servers: dict[ServerKey, MockServer] = {}
+        self.failures: dict[ServerKey, str] = {}
+        self.worker_records: list[list[dict[str, Any]]] = []
+        """What pytest-xdist workers reported back (in the controller)."""
+        worker = getattr(config, "workerinput", {}).get("workerid", "")
+        self.worker_number = int(worker[2:]) if worker.startswith("gw") else 0
+        inipath = config.inipath
+        by_name = {o.name: o for o in OPTIONS}
+        self.global_layers = [
+            Layer(
+                str(inipath) if inipath else "ini",
+                {o.name: config.getini(o.ini) for o in OPTIONS},
+                [inipath.parent if inipath else config.rootpath],
+                lambda name: by_name[name].ini,
+            ),
+            Layer(
+                "command line",
+                {o.name: config.getoption(f"postman_mock_{o.name}") for o in OPTIONS},
+                [config.invocation_params.dir],
+                lambda name: by_name[name].flag,
+            ),
+        ]
+
+    def setup_for(self, item: pytest.Item) -> TestSetup:
+        """The merged settings for one test (its markers over the command line over ini)."""
+        layers = list(self.global_layers)
+        for mark in reversed(list(item.iter_markers("postman_mock"))):
+            origin = f"@pytest.mark.postman_mock on {item.nodeid}"
+            values = marker_values(mark.args, mark.kwargs, origin)
+            layers.append(Layer(origin, values, [Path(item.path).parent, self.config.rootpath]))
+        return combine(layers)
+
+    def server_for(self, key: ServerKey) -> MockServer:
+        """The running server for `key`, started on first use (a failure is remembered).
+
+        Under pytest-xdist a fixed port is offset by the worker's number (gw0 +0, gw1 +1, ...)
+        so that workers never clash.
+        """
+        if key in self.failures:
+            raise PostmanMockError(self.failures[key])
+        server = self.servers.get(key)
+        if server is None:
+            settings = key.settings
+            if settings.port and self.worker_number:
+                settings = replace(settings, port=settings.port + self.worker_number)
+            try:
+                server = MockServer(key.collection, key.environment, settings).start()
+            except PostmanMockError as problem:
+                self.failures[key] = str(problem)
+                raise
+            for warning in server.collection.warnings:
+                warnings.warn(
+                    pytest.PytestWarning(f"{key.collection.name}: {warning}"), stacklevel=2
+                )
+            if self.on_start is not None:
+                self.on_start(server)
+            self.servers[key] = server
+        return server
+
+    def close(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+    def data(self, with_calls: bool) -> list[dict[str, Any]]:
+        """Each server's counts and coverage (and calls), as plain data that merges."""
+        return [
+            collection_record(
+                server.collection.name,
+                str(key.collection),
+                server.calls if with_calls else (),
+                coverage(server.engine.index.examples, server.app.served),
+                server.journal.dropped,
+                dict(server.app.kinds),
+            )
+            for key, server in self.servers.items()
+        ]
+
+
+def merge(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One record per collection file from several processes' records (pytest-xdist)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for records in parts:
+        for record in records:
+            mine = merged.get(record["file"])
+            if mine is None:
+                merged[record["file"]] = json.loads(json.dumps(record))
+                continue
+            mine["calls"] += record["calls"]
+            mine["droppedCalls"] += record["droppedCalls"]
+            for kind, count in record["kinds"].items():
+                mine["kinds"][kind] = mine["kinds"].get(kind, 0) + count
+            for row, theirs in zip(mine["coverage"], record["coverage"]):
+                row["served"] += theirs["served"]
+    for record in merged.values():
+        record["calls"].sort(key=lambda call: call["servedAt"])
+    return list(merged.values())
+
+
+def summary_lines(records: Iterable[dict[str, Any]], verbose: bool) -> list[str]:
+    """Per collection: calls, unmatched, and the examples never served (listed with -v)."""
+    lines: list[str] = []
+    for record in records:
+        total = sum(record["kinds"].values())
+        unmatched = record["kinds"].get(Kind.UNMATCHED, 0)
+        rows = record["coverage"]
+        missing = [row for row in rows if not row["served"]]
+        served = len(rows) - len(missing)
+        percent = f" ({100 * served // len(rows)}%)" if rows else ""
+        lines.append(
+            f'"{record["name"]}" ({Path(record["file"]).name}): {total} call(s), '
+            f"{unmatched} unmatched; {served} of {len(rows)} examples served{percent}"
+        )
+        if missing and verbose:
+            lines.append("  never served:")
+            lines += [f"    {row['method']} {row['path']}  {row['label']}" for row in missing]
+        elif missing:
+            lines.append(f"  {len(missing)} example(s) never served (-v lists them)")
+    return lines
+
+
+def write_report(path: Path, seed: int, records: list[dict[str, Any]]) -> None:
+    """JSON, or the call-log viewer page when the file name ends in `.html`."""
+    save_report(path, {"seed": seed, "collections": records})
+
+
+def calls_section(calls: list[Call]) -> str:
+    """The "postman mock calls" section a failing test's report carries."""
+    lines = []
+    for call in calls:
+        lines.append(call_line(call))
+        if call.kind == Kind.UNMATCHED:
+            lines += describe_unmatched(call, indent="    ")[1:]
+        elif call.error:
+            lines += [f"    {line}" for line in call.error.strip().splitlines()[-1:]]
+    return "\n".join(lines) or "(no calls)"

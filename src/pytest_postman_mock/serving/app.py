@@ -1,0 +1,373 @@
+"""The WSGI app: one request through access check, CORS, outage, overrides, matching,
+rendering and delay, then into the call log before the response leaves.
+
+Per-test state (which test is running, its seeded dynamic values, its overrides
+and outage) lives here and is swapped by the plugin between tests, so one
+server serves a whole session while every test sees only its own world.
+"""
+
+from __future__ import annotations
+
+import hmac
+import random
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Optional
+from urllib.parse import quote
+
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.wrappers import Request, Response
+
+from ..calls.log import Call, Journal, Kind
+from ..calls.overrides import OverrideSet
+from ..engine.bodies import IncomingBody
+from ..engine.core import Engine, Outcome
+from ..engine.dynamic import DynamicValues, derive_seed
+from ..engine.matching import Match
+from ..engine.plans import Rendered
+from ..engine.request import Incoming
+from ..settings import MAX_DELAY_MS
+from .wsgi_keys import BODY_READ
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+REDACTED = "[redacted]"
+CORS_MAX_AGE = "86400"
+SAFELISTED = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    }
+)
+UNAUTHORIZED = {
+    "error": {
+        "name": "mockNotFoundError",
+        "header": "Unable to find mock",
+        "message": "Please refresh and try again.",
+    }
+}
+INCOMPLETE_BODY = {
+    "error": {
+        "name": "badRequestError",
+        "header": "Incomplete request body",
+        "message": "The request ended before the body its Content-Length announced.",
+    }
+}
+SERVER_ERROR = {
+    "error": {
+        "name": "mockServerError",
+        "header": "Mock server error",
+        "message": "The mock server failed on this request; see its call log.",
+    }
+}
+
+
+SERVER_ERROR_RESPONSE = Rendered.json(500, SERVER_ERROR)
+ResponseHook = Callable[[Incoming, Optional[str], Rendered], Optional[Rendered]]
+
+
+def too_large(limit: int) -> dict[str, Any]:
+    return {
+        "error": {
+            "name": "payloadTooLargeError",
+            "header": "Request body too large",
+            "message": f"The mock accepts request bodies up to {limit} bytes.",
+        }
+    }
+
+
+@dataclass
+class Answer:
+    """What is being decided for one request, filled in as it goes through the app."""
+
+    test_id: str | None
+    engine: Engine
+    kind: str = Kind.ERROR
+    response: Rendered = SERVER_ERROR_RESPONSE
+    outcome: Outcome | None = None
+    body: bytes = b""
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    delay: int | None = None
+    """A delay the chosen answer asks for (an override's), instead of the setting."""
+    request_name: str | None = None
+    """The collection request the call matched, even when an override answered it."""
+
+    def settle(self, kind: str, response: Rendered, outcome: Outcome | None = None) -> None:
+        self.kind, self.response, self.outcome = kind, response, outcome
+
+
+def header_text(value: str) -> str:
+    """A header value as the client meant it: WSGI hands over Latin-1, but clients that send
+    non-ASCII (an example name in `x-mock-response-name`) send UTF-8."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def raw_path(environ: WSGIEnvironment) -> str:
+    """The request path still percent-encoded, as the client sent it (no double decoding)."""
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not uri:
+        return quote(environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace"))
+    uri = uri.split("?", 1)[0]
+    if "://" in uri:  # absolute-form request target
+        uri = "/" + uri.split("://", 1)[1].partition("/")[2]
+    return uri or "/"
+
+
+class MockApp:
+    """A WSGI application serving one engine, with per-test state swapped by the plugin."""
+
+    def __init__(self, engine: Engine, journal: Journal | None = None) -> None:
+        self.engine = engine
+        self.settings = engine.settings
+        self.journal = journal or Journal(self.settings.max_calls)
+        seed = self.settings.seed
+        self.seed: int = random.randrange(2**63) if seed is None else seed
+        """The seed of `{{$random...}}` values: the setting, else a fresh one per server."""
+        self.current_test: str | None = None
+        self._dynamic = DynamicValues(derive_seed(self.seed, ""))
+        self._dynamic_lock = threading.Lock()
+        self.outage: Rendered | None = None
+        self.overrides = OverrideSet()
+        self.stopping = threading.Event()
+        """Set while the server stops, so that delays end at once."""
+        self.kinds: Counter[str] = Counter()
+        """How many calls of each `Kind` the server answered (not bounded like the log)."""
+        self.served: Counter[int] = Counter()
+        """How often each example (by `id()` of its compiled form) was served."""
+        self._served_lock = threading.Lock()
+        self.response_hook: ResponseHook | None = None
+        """Called with (request, example name, response) before sending; may replace it."""
+
+    def begin_test(self, test_id: str | None, seed: int | None = None) -> None:
+        """Start a test's world: its calls are tagged with `test_id`, its values reseeded.
+
+        `seed` defaults to one derived from the server's seed and `test_id`.
+        """
+        self.current_test = test_id
+        if seed is None:
+            seed = derive_seed(self.seed, test_id or "")
+        with self._dynamic_lock:
+            self._dynamic = DynamicValues(seed)
+        self.outage = None
+        self.overrides.clear()
+
+    def dynamic(self, name: str) -> str | None:
+        with self._dynamic_lock:
+            return self._dynamic.resolve(name)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        served_at = datetime.now(timezone.utc)
+        request = Request(environ)
+        request.max_content_length = self.settings.max_body
+        answer = Answer(self.current_test, self.engine)  # one engine per call, even mid-reload
+        try:
+            answer.body = request.get_data(cache=True)
+            environ[BODY_READ] = True  # the connection may serve the client's next request
+            incoming = self._incoming(request, environ, answer.body)
+            self._answer(request, incoming, answer)
+            if self.response_hook is not None:
+                example = answer.outcome.example if answer.outcome else None
+                name = example.example.name if example else None
+                changed = self.response_hook(incoming, name, answer.response)
+                if changed is not None:
+                    answer.response = changed
+            delay = self._delay(request, answer)
+            if delay:
+                self.stopping.wait(delay / 1000)
+        except RequestEntityTooLarge:
+            answer.notes.append(f"body over max_body ({self.settings.max_body} bytes)")
+            answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
+        except ClientDisconnected:
+            answer.notes.append("the client stopped before sending its whole body")
+            answer.settle(Kind.BAD_REQUEST, Rendered.json(400, INCOMPLETE_BODY))
+        except Exception:  # the server must keep serving whatever one request does
+            answer.error = traceback.format_exc()
+            answer.settle(Kind.ERROR, SERVER_ERROR_RESPONSE)
+        self._record(request, answer, served_at, started)
+        rendered = answer.response
+        response = Response(
+            rendered.body,
+            status=f"{rendered.status} {rendered.reason}",
+            headers=list(rendered.headers),
+        )
+        return response(environ, start_response)
+
+    def _incoming(self, request: Request, environ: WSGIEnvironment, body: bytes) -> Incoming:
+        headers: dict[str, str] = {}
+        for key, value in request.headers.items():
+            headers.setdefault(key.lower(), header_text(value))
+        mimetype = request.mimetype
+        form = tuple(request.form.items(multi=True)) if mimetype in FORM_TYPES else None
+        return Incoming(
+            method=request.method,
+            path=raw_path(environ),
+            query=tuple(request.args.items(multi=True)),
+            headers=headers,
+            body=IncomingBody(body, request.content_type or "", form),
+        )
+
+    def _answer(self, request: Request, incoming: Incoming, answer: Answer) -> None:
+        """Decide the response: preflight, access check, outage, then the engine."""
+        settings = self.settings
+        answer.notes.extend(incoming.controls.notes)
+        preflight = (
+            settings.cors
+            and request.method == "OPTIONS"
+            and "access-control-request-method" in incoming.headers
+        )
+        if preflight:
+            engine = answer.engine
+            found = engine.matcher.match(incoming) if "OPTIONS" in engine.index.by_method else None
+            if found is not None and found.example is not None:
+                rendered = engine.render(found.example, incoming, found.captures, self.dynamic)
+                answer.settle(Kind.MATCHED, self._cors(rendered), Outcome(rendered, found))
+            else:  # no near misses to compute: the mock answers preflights itself
+                answer.settle(Kind.PREFLIGHT, self._preflight(incoming, engine))
+        elif settings.api_key is not None and not hmac.compare_digest(
+            incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
+        ):
+            answer.notes.append("rejected: missing or wrong x-api-key")
+            answer.settle(Kind.REJECTED, self._cors(Rendered.json(401, UNAUTHORIZED)))
+        elif self.outage is not None:
+            answer.settle(Kind.OUTAGE, self._cors(self.outage))
+        else:
+            self._match(incoming, answer, incoming.path)
+
+    def _match(self, incoming: Incoming, answer: Answer, path: str) -> None:
+        """The test's overrides first (by path, then by the matched request's name)."""
+        taken = None
+        outcome = None
+        if len(self.overrides):
+            taken = self.overrides.take(incoming.method, path, None)
+        if taken is None:
+            outcome = answer.engine.respond(incoming, self.dynamic)
+            if len(self.overrides):
+                name = outcome.example.example.item_name if outcome.example else None
+                answer.request_name = name
+                taken = self.overrides.take(incoming.method, path, name, matched=True)
+        if taken is None:
+            assert outcome is not None
+            kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
+            answer.settle(kind, self._cors(outcome.response), outcome)
+            return
+        rule, reply = taken
+        answer.notes.append(rule.describe())
+        answer.delay = reply.delay or None
+        if reply.example is not None:
+            captures = reply.example.captures(incoming.segments)
+            rendered = answer.engine.render(reply.example, incoming, captures, self.dynamic)
+            answer.settle(
+                Kind.OVERRIDE,
+                self._cors(rendered),
+                Outcome(rendered, Match(reply.example, captures=captures)),
+            )
+        else:
+            assert reply.response is not None
+            answer.settle(Kind.OVERRIDE, self._cors(reply.response))
+
+    def _cors(self, rendered: Rendered) -> Rendered:
+        if not self.settings.cors:
+            return rendered
+        names = {k.lower() for k, _ in rendered.headers}
+        extra: list[tuple[str, str]] = []
+        if "access-control-allow-origin" not in names:
+            extra.append(("Access-Control-Allow-Origin", "*"))
+        exposed = sorted(
+            {
+                k
+                for k, _ in rendered.headers
+                if k.lower() not in SAFELISTED and not k.lower().startswith("access-control-")
+            }
+        )
+        if exposed and "access-control-expose-headers" not in names:
+            extra.append(("Access-Control-Expose-Headers", ", ".join(exposed)))
+        if not extra:
+            return rendered
+        return Rendered(
+            rendered.status, rendered.reason, (*rendered.headers, *extra), rendered.body
+        )
+
+    def _preflight(self, incoming: Incoming, engine: Engine) -> Rendered:
+        methods = sorted(engine.index.by_method) or ["GET"]
+        asked = incoming.headers.get("access-control-request-method", "").upper()
+        if asked and asked not in methods:
+            methods.append(asked)
+        headers = [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Methods", ", ".join(methods)),
+            ("Access-Control-Max-Age", CORS_MAX_AGE),
+        ]
+        asked_headers = incoming.headers.get("access-control-request-headers")
+        if asked_headers:
+            headers.append(("Access-Control-Allow-Headers", asked_headers))
+        return Rendered(204, "No Content", tuple(headers), b"")
+
+    def _delay(self, request: Request, answer: Answer) -> int:
+        """An override's delay, else the call's `x-mock-response-delay`, else the setting."""
+        if answer.delay is not None:
+            return answer.delay
+        notes = answer.notes
+        asked = request.headers.get("x-mock-response-delay")
+        if asked is not None:
+            value = asked.strip()
+            if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_DELAY_MS:
+                return int(value)
+            notes.append(f"ignored x-mock-response-delay {asked!r}: not 1 to {MAX_DELAY_MS} ms")
+        return self.settings.delay
+
+    def _record(
+        self, request: Request, answer: Answer, served_at: datetime, started: float
+    ) -> Call:
+        outcome = answer.outcome
+        example = outcome.example if outcome else None
+        with self._served_lock:
+            self.kinds[answer.kind] += 1
+            if example is not None:
+                self.served[id(example)] += 1
+        headers = tuple(
+            (k, REDACTED if k.lower() == "x-api-key" else header_text(v))
+            for k, v in request.headers.items()
+        )
+        sent = answer.response
+        call = Call(
+            method=request.method,
+            path=request.path,
+            query=tuple(request.args.items(multi=True)),
+            headers=headers,
+            body=answer.body,
+            status=sent.status,
+            response_headers=sent.headers,
+            response_body=b"" if request.method == "HEAD" else sent.body,
+            example=example.example.name if example else None,
+            matched=example is not None,
+            time=served_at,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            score=outcome.match.score if outcome and outcome.match else None,
+            near_misses=outcome.near_misses if outcome else (),
+            test_id=answer.test_id,
+            error=answer.error,
+            notes=tuple(answer.notes),
+            request_name=example.example.item_name if example else answer.request_name,
+            kind=answer.kind,
+            raw_path=raw_path(request.environ),
+        )
+        return self.journal.append(call)
