@@ -53,6 +53,12 @@ def test_assert_called_passes_on_every_kind_of_criterion(called: MockServer) -> 
     called.assert_called("DELETE", "/users/7", times=1)
 
 
+def test_assert_called_takes_the_same_jsonpath_filters_as_templates(called: MockServer) -> None:
+    called.assert_called("POST", jsonpath={"$.items[?(@.sku=='A1')].sku": "A1"})
+    with pytest.raises(AssertionError):
+        called.assert_called("POST", jsonpath={"$.items[?(@.sku=='Z9')].sku": "A1"})
+
+
 def test_assert_called_failure_lists_the_closest_calls_with_a_json_diff(
     called: MockServer,
 ) -> None:

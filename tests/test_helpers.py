@@ -212,10 +212,12 @@ def test_no_request_parses_a_jsonpath(monkeypatch: pytest.MonkeyPatch, tmp_path:
     engine = Engine.from_files(builders.write(tmp_path / "c.json", doc))
     import jsonpath_ng
     import jsonpath_ng.ext
+    import jsonpath_ng.ext.parser
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("JSONPath parsed while serving a request")
 
+    monkeypatch.setattr(jsonpath_ng.ext.parser, "parse", refuse)
     monkeypatch.setattr(jsonpath_ng.ext, "parse", refuse)
     monkeypatch.setattr(jsonpath_ng, "parse", refuse)
     monkeypatch.setattr(helpers, "parse", refuse)

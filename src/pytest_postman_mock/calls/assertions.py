@@ -12,25 +12,15 @@ import difflib
 import json as jsonlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from ..engine.jsonpath import compile_jsonpath
 from .describe import DESCRIPTIONS
 from .log import Call, CallLog, path_matches
 
 PREVIEW = 200
 MAX_SHOWN = 5
 _MISSING = object()
-
-
-@lru_cache(maxsize=256)
-def _jsonpath(expression: str) -> Any:
-    from jsonpath_ng import parse
-
-    try:
-        return parse(expression)
-    except Exception as problem:  # jsonpath-ng raises bare Exceptions for syntax errors
-        raise ValueError(f"invalid JSONPath {expression!r}: {problem}") from None
 
 
 @dataclass(frozen=True)
@@ -100,7 +90,7 @@ class Expectation:
         if self.json is not _MISSING and parsed != self.json:
             found.append("JSON body differs:\n" + _json_diff(self.json, parsed))
         for expression, wanted in (self.jsonpath or {}).items():
-            values = [m.value for m in _jsonpath(expression).find(parsed)]
+            values = [m.value for m in compile_jsonpath(expression).find(parsed)]
             if not values:
                 found.append(f"{expression} not found in the JSON body")
             elif values[0] != wanted:

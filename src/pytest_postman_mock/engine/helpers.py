@@ -22,6 +22,7 @@ from typing import Any, Callable, Protocol
 
 from . import paths
 from .dynamic import NAMES as DYNAMIC_NAMES
+from .jsonpath import compile_jsonpath
 from .request import Incoming
 
 HELPERS = frozenset({"$body", "$queryParams", "$headers", "$pathSegments"})
@@ -121,11 +122,9 @@ def parse(name: str, compile_default: Callable[[str], Template]) -> HelperCall |
     if helper != "$body" or key is None:
         return HelperCall(helper, key, default=default)
     if key.startswith("$"):
-        from jsonpath_ng.ext import parse as jsonpath_parse  # slow import; only when used
-
         try:
-            compiled = jsonpath_parse(key)
-        except Exception:  # jsonpath-ng raises lexer, parser and plain errors on bad input
+            compiled = compile_jsonpath(key)
+        except ValueError:
             return None
         return HelperCall(helper, key, jsonpath=compiled, default=default)
     return HelperCall(helper, key, path=object_path(key) if key else (), default=default)

@@ -16,7 +16,7 @@ body), so a request that matches well never scans the fuzzy bucket.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,7 +25,7 @@ from . import paths
 from .bodies import body_matches, same_body
 from .index import Captures, CompiledExample, ExampleIndex, blank_pattern, literal_keys
 from .paths import Segment, Wildcard
-from .request import CONTROL_PREFIX, Incoming
+from .request import CONTROL_PREFIX, Controls, Incoming
 from .variables import VARIABLE
 
 PATH_TIERS = (100, 95, 90, 85, 80, 79, 75, 70)
