@@ -27,7 +27,7 @@ from .errors import PostmanMockError
 from .report.viewer import save_report
 from .serving import viewer_app
 from .serving.server import MockServer
-from .settings import MockSettings, parse
+from .settings import BY_NAME, MockSettings, Place, Setting, settings_in
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 WATCH_INTERVAL = 0.5
@@ -41,17 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve a collection over HTTP")
     _collection_arguments(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", "-p", default="0", help="port (default 0: any free port)")
-    serve.add_argument("--delay", metavar="MS", help="delay every response: ms, 2g or 3g")
-    serve.add_argument("--api-key", metavar="KEY", help="private mock: require this x-api-key")
-    serve.add_argument("--match-body", action="store_true", help="match request bodies")
-    serve.add_argument("--match-headers", metavar="K1,K2", help="header names to match")
-    serve.add_argument("--seed", help="seed for {{$random...}} values")
-    serve.add_argument("--no-cors", action="store_true", help="do not answer CORS preflights")
-    serve.add_argument(
-        "--outage", metavar="STATUS", type=int, help="answer every call with this 5xx status"
-    )
+    for setting in settings_in(Place.SERVE):
+        _setting_argument(serve, setting)
     serve.add_argument(
         "--watch", action="store_true", help="reload the collection when its file changes"
     )
@@ -83,24 +74,37 @@ def _collection_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--environment", "-e", metavar="FILE", help="Postman environment file")
 
 
+def _setting_argument(command: argparse.ArgumentParser, setting: Setting) -> None:
+    """One `serve` flag from the settings table: `--name VALUE`, or `--name/--no-name`."""
+    default = f" (default {setting.default})" if setting.default else ""
+    help_text = setting.help[0].lower() + setting.help[1:].rstrip(".") + default
+    if setting.is_bool:
+        command.add_argument(
+            setting.serve_flag,
+            *setting.serve_aliases,
+            dest=setting.name,
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=help_text,
+        )
+    else:
+        command.add_argument(
+            setting.serve_flag,
+            *setting.serve_aliases,
+            dest=setting.name,
+            default=None,
+            metavar=setting.metavar or setting.name.upper(),
+            help=help_text,
+        )
+
+
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "cors": not args.no_cors,
-        "match_body": args.match_body,
-    }
-    optional = {
-        "delay": args.delay,
-        "api_key": args.api_key,
-        "match_headers": args.match_headers,
-        "seed": args.seed,
-    }
-    values.update({k: v for k, v in optional.items() if v is not None})
-    # Parsed here so that an error names the flag the user typed (`--port='abc'`).
+    """The server settings given on the command line, parsed so that an error names the
+    flag the user typed (`--port='abc'`)."""
     return {
-        name: parse(name, value, "command line", "--" + name.replace("_", "-"))
-        for name, value in values.items()
+        setting.name: setting.parse(getattr(args, setting.name), "command line", setting.serve_flag)
+        for setting in settings_in(Place.SERVE)
+        if setting.server and getattr(args, setting.name) is not None
     }
 
 
@@ -172,7 +176,7 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
             )
     server.journal.listeners.append(show)
     if args.outage is not None:
-        server.outage(args.outage)
+        server.outage(**BY_NAME["outage"].parse(args.outage, "command line", "--outage"))
     with server:
         say(f'Serving "{server.collection.name}" at {server.url}')
         if prefix is not None:

@@ -23,17 +23,9 @@ from ..engine.dynamic import derive_seed
 from ..errors import PostmanMockError, SettingsError
 from ..serving.server import MockServer
 from . import hookspecs
-from .config import OPTIONS, validate_global
+from .config import OPTIONS, marker_doc, validate_global
 from .fixture import PostmanMock
 from .session import MockSession, calls_section, merge, summary_lines, write_report
-
-MARKER_DOC = (
-    "postman_mock(collection=None, *, environment=None, delay=None, match_body=None, "
-    "match_headers=None, api_key=None, strict=None, cors=None, seed=None, variables=None, "
-    "outage=None): serve a Postman collection's examples to this test through the "
-    "postman_mock fixture."
-)
-
 
 SESSION = pytest.StashKey[MockSession]()
 WORKER_SEED = "postman_mock_seed"
@@ -52,9 +44,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         parser.addini(option.ini, option.help + default)
         group.addoption(
             option.flag,
-            dest=f"postman_mock_{option.name}",
+            dest=option.ini,
             default=None,
-            metavar=option.name.upper(),
+            metavar=option.metavar or option.name.upper(),
             help=option.help + default,
         )
     group.addoption(
@@ -67,7 +59,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", MARKER_DOC)
+    config.addinivalue_line("markers", marker_doc())
     session = MockSession(config, 0, on_start=lambda server: _connect_hooks(config, server))
     for layer in session.global_layers:
         try:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..calls.log import Call, CallLog, Kind
 from ..serving.controls import MockAPI
 from ..serving.server import MockServer
+from ..settings import MockSettings
 
 if TYPE_CHECKING:
     from ..serving.app import MockApp
@@ -33,6 +34,11 @@ class PostmanMock(MockAPI):
     def url_for(self, path: str) -> str:
         """The full URL of `path` on the mock: `url_for("/users/1")`."""
         return self.server.url_for(path)
+
+    @property
+    def settings(self) -> MockSettings:
+        """The settings of the server this test runs against (ini, command line, marker)."""
+        return self.server.settings
 
     @property
     def calls(self) -> CallLog:

@@ -53,7 +53,7 @@ class MockSession:
             ),
             Layer(
                 "command line",
-                {o.name: config.getoption(f"postman_mock_{o.name}") for o in OPTIONS},
+                {o.name: config.getoption(o.ini) for o in OPTIONS},
                 [config.invocation_params.dir],
                 lambda name: by_name[name].flag,
             ),
