@@ -7,8 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from pytest_postman_mock import MockServer
-from pytest_postman_mock.calls.log import Kind
+from pytest_postman_mock import Kind, MockServer
 
 from . import builders
 from .browser import dump_dom, serve_page

@@ -174,7 +174,7 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
                 "move it with --viewer-path or turn it off with --no-viewer",
                 sys.stderr,
             )
-    server.journal.listeners.append(show)
+    server.on_call(show)
     if args.outage is not None:
         server.outage(**BY_NAME["outage"].parse(args.outage, "command line", "--outage"))
     with server:
@@ -182,7 +182,7 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         if prefix is not None:
             key = "?key=<API key>" if server.settings.api_key is not None else ""
             say(f"Call-log viewer at {server.url}{prefix}{key}", sys.stderr)
-        seed = server.app.seed
+        seed = server.seed
         say(f"Random values from seed {seed} (repeat them with --seed {seed})", sys.stderr)
         if args.watch:
             files = [Path(p) for p in (args.collection, args.environment) if p]

@@ -12,15 +12,29 @@ import difflib
 import json as jsonlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from ..engine.jsonpath import compile_jsonpath
-from .describe import DESCRIPTIONS
 from .log import Call, CallLog, path_matches
 
 PREVIEW = 200
 MAX_SHOWN = 5
 _MISSING = object()
+
+
+class Criteria(TypedDict, total=False):
+    """What else a call must have, besides its method and path (all optional)."""
+
+    json: Any
+    """The body, parsed as JSON, equals this."""
+    body: str | bytes
+    """The body equals this text or these bytes."""
+    headers: Mapping[str, str]
+    """These headers (case-insensitive names) with these values."""
+    query: Mapping[str, Any]
+    """These query values: a string (the key's last value) or a list of every value."""
+    jsonpath: Mapping[str, Any]
+    """JSONPath expressions (`$.items[0].sku`, filters too) and the value each must find."""
 
 
 @dataclass(frozen=True)
@@ -130,11 +144,7 @@ def _json_diff(expected: Any, actual: Any) -> str:
 
 def describe_call(call: Call, header_names: Iterable[str] = ()) -> str:
     """One recorded call, as a failure message shows it."""
-    line = f"{call.method} {call.full_path} -> {call.status}"
-    if call.example:
-        line += f' "{call.example}"'
-    elif call.kind in DESCRIPTIONS:
-        line += f" ({DESCRIPTIONS[call.kind]})"
+    line = call.summary()
     extra = [f"{name}: {_shown(call.header(name))}" for name in header_names]
     if call.body:
         extra.append(f"body {_preview(call.body)!r}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .log import Call, Kind
+from .kinds import Kind
+from .log import Call
 
 STRICT_HINT = (
     "Turn strict mode off for this test with @pytest.mark.postman_mock(strict=False), "
@@ -12,21 +13,9 @@ STRICT_HINT = (
 )
 
 
-DESCRIPTIONS = {
-    Kind.UNMATCHED: "No matching requests",
-    Kind.PREFLIGHT: "CORS preflight",
-    Kind.REJECTED: "Rejected: missing or wrong x-api-key",
-    Kind.OUTAGE: "Outage",
-    Kind.OVERRIDE: "Override",
-    Kind.TOO_LARGE: "Body too large",
-    Kind.BAD_REQUEST: "Bad request",
-    Kind.ERROR: "Mock server error",
-}
-
-
 def call_line(call: Call) -> str:
     """One aligned call-log row: time, method, path, status, example (or why none)."""
-    served = f'"{call.example}"' if call.example else DESCRIPTIONS.get(call.kind, call.kind)
+    served = call.outcome
     if call.kind == Kind.UNMATCHED and call.near_misses:
         served += f" (nearest: {call.near_misses[0].example})"
     clock = call.time.strftime("%H:%M:%S.%f")[:-3]
@@ -34,7 +23,7 @@ def call_line(call: Call) -> str:
 
 
 def describe_unmatched(call: Call, indent: str = "  ") -> list[str]:
-    lines = [f"{indent}{call.method} {call.full_path} -> {call.status} No matching requests"]
+    lines = [indent + call.summary()]
     for note in call.notes:
         lines.append(f"{indent}    note: {note}")
     if call.near_misses:
@@ -57,7 +46,7 @@ def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
     if errors:
         lines.append(f"postman_mock: the mock server failed on {len(errors)} call(s):")
         for call in errors:
-            lines.append(f"  {call.method} {call.full_path} -> {call.status}")
+            lines.append("  " + call.summary())
             last = (call.error or "").strip().splitlines()[-1:]
             lines += [f"    {line}" for line in last]
     return lines

@@ -12,18 +12,17 @@ serves each response once; with `times`, its last response repeats.
 
 from __future__ import annotations
 
-import difflib
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..engine import paths
 from ..engine.index import CompiledExample
 from ..engine.plans import _UNSET, Rendered, canned
-from ..errors import SettingsError
+from ..errors import SettingsError, did_you_mean
 from ..settings import parse
 from .log import path_matches
 
@@ -167,7 +166,22 @@ class OverrideSet:
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-REPLY_KEYS = frozenset({"status", "json", "body", "headers", "delay", "example"})
+
+
+class ReplyFields(TypedDict, total=False):
+    """How an override answers (all optional): a response of its own, or a saved example."""
+
+    status: int
+    json: Any
+    body: str | bytes
+    headers: Mapping[str, str] | Sequence[tuple[str, str]]
+    delay: int | str
+    """Milliseconds, or 2g / 3g, before the answer leaves."""
+    example: str
+    """The name of a saved example to serve instead."""
+
+
+REPLY_KEYS = frozenset(ReplyFields.__annotations__)
 
 
 def _overlaps(template: str, example_path: str) -> bool:
@@ -204,16 +218,13 @@ def _could_be(path: str, template: str) -> bool:
     return True
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _example_named(engine: Engine, name: str) -> CompiledExample:
     found = engine.index.by_name.get(name)
     if not found:
         names = [c.example.name for c in engine.index.examples]
-        raise SettingsError(f"override: no example is named {name!r}{_suggest(name, names)}")
+        raise SettingsError(
+            f"override: no example is named {name!r}{did_you_mean(name, names, cutoff=0.5)}"
+        )
     return found[0]
 
 
@@ -277,7 +288,7 @@ def build(
                 )
             raise SettingsError(
                 f"override: the collection has no request named {selector!r}"
-                f"{_suggest(selector, names)}"
+                f"{did_you_mean(selector, names, cutoff=0.5)}"
             )
         scope = tuple(
             (c.method, c.path) for c in engine.index.examples if c.example.item_name == selector
@@ -293,7 +304,7 @@ def build(
             everywhere = [c.path for c in engine.index.examples]
             raise SettingsError(
                 f"override: no {method} example has a path like {path!r}"
-                f"{_suggest(path, own or everywhere)}; use route() for a path the collection "
-                "does not have"
+                f"{did_you_mean(path, own or everywhere, cutoff=0.5)}; use route() for a path "
+                "the collection does not have"
             )
     return Override(method, path, None, replies, times, sequence)

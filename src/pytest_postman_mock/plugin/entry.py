@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from ..calls.describe import strict_message
-from ..calls.log import Kind
+from ..calls.kinds import Kind
 from ..engine.dynamic import derive_seed
 from ..errors import PostmanMockError, SettingsError
 from ..serving.server import MockServer
@@ -88,11 +88,13 @@ def _connect_hooks(config: pytest.Config, server: MockServer) -> None:
     """Let conftest and plugin hooks see this server's responses and unmatched calls."""
     hook = config.hook
     if hook.pytest_postman_mock_response.get_hookimpls():
-        server.app.response_hook = lambda request, example, response: (
-            hook.pytest_postman_mock_response(request=request, example=example, response=response)
+        server.on_response(
+            lambda request, example, response: hook.pytest_postman_mock_response(
+                request=request, example=example, response=response
+            )
         )
     if hook.pytest_postman_mock_unmatched.get_hookimpls():
-        server.journal.listeners.append(
+        server.on_call(
             lambda call: (
                 hook.pytest_postman_mock_unmatched(call=call)
                 if call.kind == Kind.UNMATCHED
@@ -194,8 +196,7 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
     except PostmanMockError as problem:
         pytest.fail(f"postman_mock: {problem}", pytrace=False)
     seed = setup.seed if setup.seed is not None else session.seed
-    server.app.begin_test(item.nodeid, derive_seed(seed, item.nodeid))
-    server.app.outage = setup.outage
+    server.begin_test(item.nodeid, derive_seed(seed, item.nodeid), setup.outage)
     handle = PostmanMock(server, item.nodeid, setup.strict)
     item.stash[HANDLE] = handle
     previous: str | None = None
@@ -210,7 +211,7 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
                 os.environ.pop(setup.url_env, None)
             else:
                 os.environ[setup.url_env] = previous
-        server.app.begin_test(None)
+        server.end_test()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..calls.log import Call, CallLog, Kind
+from ..calls.kinds import STRICT_FAILING
+from ..calls.log import Call, CallLog
 from ..serving.controls import MockAPI
 from ..serving.server import MockServer
 from ..settings import MockSettings
@@ -55,7 +56,7 @@ class PostmanMock(MockAPI):
 
     def strict_failures(self) -> list[Call]:
         """Calls that strict mode fails the test for: unmatched ones and server errors."""
-        return [c for c in self.calls if c.kind in Kind.FAILING]
+        return [c for c in self.calls if c.kind in STRICT_FAILING]
 
     def __repr__(self) -> str:
         return f"<PostmanMock {self.server.collection.name!r} at {self.url} for {self.test_id}>"

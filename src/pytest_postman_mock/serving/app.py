@@ -23,9 +23,10 @@ from urllib.parse import quote
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from ..calls.log import Call, Journal, Kind
+from ..calls.kinds import Kind
+from ..calls.log import Call, Journal
 from ..calls.overrides import OverrideSet
-from ..engine.bodies import IncomingBody
+from ..engine.bodies import FORM_TYPES, IncomingBody
 from ..engine.core import Engine, Outcome
 from ..engine.dynamic import DynamicValues, derive_seed
 from ..engine.matching import Match
@@ -37,7 +38,6 @@ from .wsgi_keys import BODY_READ
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 REDACTED = "[redacted]"
 CORS_MAX_AGE = "86400"
 SAFELISTED = frozenset(
@@ -94,7 +94,7 @@ class Answer:
 
     test_id: str | None
     engine: Engine
-    kind: str = Kind.ERROR
+    kind: Kind = Kind.ERROR
     response: Rendered = SERVER_ERROR_RESPONSE
     outcome: Outcome | None = None
     body: bytes = b""
@@ -105,7 +105,7 @@ class Answer:
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
 
-    def settle(self, kind: str, response: Rendered, outcome: Outcome | None = None) -> None:
+    def settle(self, kind: Kind, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
 
 
@@ -236,11 +236,10 @@ class MockApp:
         )
         if preflight:
             engine = answer.engine
-            found = engine.matcher.match(incoming) if "OPTIONS" in engine.index.by_method else None
-            if found is not None and found.example is not None:
-                rendered = engine.render(found.example, incoming, found.captures, self.dynamic)
-                answer.settle(Kind.MATCHED, self._cors(rendered), Outcome(rendered, found))
-            else:  # no near misses to compute: the mock answers preflights itself
+            found = engine.preflight(incoming, self.dynamic)
+            if found is not None:
+                answer.settle(Kind.MATCHED, self._cors(found.response), found)
+            else:
                 answer.settle(Kind.PREFLIGHT, self._preflight(incoming, engine))
         elif settings.api_key is not None and not hmac.compare_digest(
             incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()

@@ -8,7 +8,6 @@ once, over two small hooks: `calls` and `_app`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +17,13 @@ from ..calls.describe import failure_lines
 from ..calls.log import Call, CallLog
 from ..calls.overrides import Override
 from ..engine.plans import _UNSET, outage_response
-from ..errors import SettingsError
+from ..errors import SettingsError, did_you_mean
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ..calls.assertions import Criteria
+    from ..calls.overrides import ReplyFields
     from .app import MockApp
 
 
@@ -43,8 +46,8 @@ class MockAPI:
         path: str | None = None,
         *,
         times: int | None = None,
-        responses: Sequence[Mapping[str, Any]] | None = None,
-        **reply: Any,
+        responses: Sequence[ReplyFields] | None = None,
+        **reply: Unpack[ReplyFields],
     ) -> Override:
         """Answer calls to `METHOD path` (or to the request named `selector`) yourself.
 
@@ -70,8 +73,8 @@ class MockAPI:
         path: str,
         *,
         times: int | None = None,
-        responses: Sequence[Mapping[str, Any]] | None = None,
-        **reply: Any,
+        responses: Sequence[ReplyFields] | None = None,
+        **reply: Unpack[ReplyFields],
     ) -> Override:
         """Like `override`, for a path the collection does not have."""
         __tracebackhide__ = True
@@ -141,19 +144,19 @@ class MockAPI:
         return assertions.assert_called(self.calls, expected, times)
 
     def assert_called_once(
-        self, method: str | None = None, path: str | None = None, **fields: Any
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[Criteria]
     ) -> Call:
         __tracebackhide__ = True
         return self.assert_called(method, path, times=1, **fields)[0]
 
     def assert_not_called(
-        self, method: str | None = None, path: str | None = None, **fields: Any
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[Criteria]
     ) -> None:
         __tracebackhide__ = True
         assertions.assert_not_called(self.calls, Expectation(method, path, **fields))
 
     def assert_called_with(
-        self, method: str | None = None, path: str | None = None, **fields: Any
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[Criteria]
     ) -> Call:
         """The *last* call fits."""
         __tracebackhide__ = True
@@ -174,8 +177,7 @@ class MockAPI:
         examples = set(engine.index.by_name)
         for name in names:
             if name not in requests and name not in examples:
-                close = difflib.get_close_matches(name, sorted(requests | examples), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(name, requests | examples)
                 raise ValueError(f"no request or example is named {name!r}{hint}")
         served = {c.example for c in self.calls} | {c.request_name for c in self.calls}
         missing = [n for n in names if n not in served]
