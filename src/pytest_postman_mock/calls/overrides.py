@@ -15,16 +15,18 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..engine import paths
 from ..engine.index import CompiledExample
 from ..engine.plans import _UNSET, Rendered, canned
 from ..errors import SettingsError
 from ..settings import parse
+from .criteria import Criteria
+from .handlers import Handler, describe_handler
 from .log import path_matches
 
 if TYPE_CHECKING:
@@ -56,6 +58,12 @@ class Override:
     owner: OverrideSet | None = field(default=None, repr=False)
     used: int = 0
     """How many calls this override has answered."""
+    handler: Handler | None = None
+    """A function that answers instead of `replies` (returning None falls through)."""
+    criteria: Criteria | None = None
+    """`when=`: what else a call must have for this rule to answer it."""
+    label: str | None = None
+    """How the call log names the rule, when not by its selector (a resource's)."""
 
     @property
     def limit(self) -> int | None:
@@ -84,6 +92,17 @@ class Override:
             self.path is None or path_matches(self.path, path)
         )
 
+    def captures(self, raw_path: str) -> dict[str, str]:
+        """The path parameters this rule's template takes from a call's path."""
+        if self.path is None or any(ch in self.path for ch in "*?["):
+            return {}
+        found: dict[str, str] = {}
+        for part, segment in zip(paths.split(self.path), paths.split(raw_path)):
+            parsed = paths.parse_segment(part)
+            if isinstance(parsed, paths.Wildcard):
+                found.update(parsed.capture(segment) or {})
+        return found
+
     def remove(self) -> None:
         if self.owner is not None:
             self.owner.remove(self)
@@ -100,11 +119,15 @@ class Override:
         self.remove()
 
     def describe(self) -> str:
+        if self.label is not None:
+            return self.label
         target = (
             f"request {self.request_name!r}"
             if self.request_name
             else (f"{self.method or '*'} {self.path or '*'}")
         )
+        if self.handler is not None:
+            return f"handler {describe_handler(self.handler)} for {target}"
         return f"override of {target}"
 
 
@@ -141,6 +164,8 @@ class OverrideSet:
         request_name: str | None,
         *,
         matched: bool | None = None,
+        accept: Callable[[Override], bool] | None = None,
+        tried: Collection[Override] = (),
     ) -> tuple[Override, Reply] | None:
         """The reply of the newest rule that fits this call, counting it as used.
 
@@ -148,6 +173,8 @@ class OverrideSet:
         matched request's name (`matched` True; the default is whether a name is given).
         Before matching, a newer request-name rule that may take the call defers the
         decision to the second question, so that the newest override always wins.
+        `accept` checks a rule's `when=` criteria (False: skip it); rules in `tried`
+        (handlers that fell through) are skipped too.
         """
         if matched is None:
             matched = request_name is not None
@@ -157,12 +184,27 @@ class OverrideSet:
                     continue
                 if not matched and rule.may_take(method, path):
                     return None
-                if not rule.takes(method, path, request_name):
+                if rule in tried or not rule.takes(method, path, request_name):
+                    continue
+                if accept is not None and rule.criteria is not None and not accept(rule):
                     continue
                 reply = rule.replies[min(rule.used, len(rule.replies) - 1)]
                 rule.used += 1
                 return rule, reply
         return None
+
+    def release(self, rule: Override) -> None:
+        """Give back a use a handler took but did not answer (it returned None)."""
+        with self._lock:
+            rule.used = max(0, rule.used - 1)
+
+    def replace(self, old: Sequence[Override], new: Sequence[Override]) -> None:
+        """Swap a group of rules for another at once (a reloaded handlers module)."""
+        with self._lock:
+            self._rules = [r for r in self._rules if r not in old]
+            for rule in new:
+                rule.owner = self
+                self._rules.append(rule)
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -249,12 +291,49 @@ def build(
     times: int | None = None,
     responses: Sequence[Mapping[str, Any]] | None = None,
     adhoc: bool = False,
+    handler: Handler | None = None,
+    when: Mapping[str, Any] | None = None,
     **reply: Any,
 ) -> Override:
     """An `Override` from the words of a test; a selector that names nothing is refused."""
+    rule = _build(
+        engine,
+        selector,
+        path,
+        times=times,
+        responses=responses,
+        adhoc=adhoc,
+        handler=handler,
+        **reply,
+    )
+    if when is not None:
+        criteria = Criteria.from_when(when, "override")
+        rule.criteria = None if criteria.empty else criteria
+    return rule
+
+
+def _build(
+    engine: Engine,
+    selector: str,
+    path: str | None,
+    *,
+    times: int | None,
+    responses: Sequence[Mapping[str, Any]] | None,
+    adhoc: bool,
+    handler: Handler | None,
+    **reply: Any,
+) -> Override:
+    if handler is not None:
+        if not callable(handler):
+            raise SettingsError(f"override: handler= takes a function, got {handler!r}")
+        if reply or responses is not None:
+            extra = sorted(reply) + (["responses"] if responses is not None else [])
+            raise SettingsError(f"override: a handler gives the answer; drop {extra}")
     if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
         raise SettingsError(f"override: times must be a whole number of calls >= 1, got {times!r}")
-    if responses is not None:
+    if handler is not None:
+        replies: tuple[Reply, ...] = (Reply(),)
+    elif responses is not None:
         if reply:
             raise SettingsError("override: give responses=[...] or one response, not both")
         if not responses:
@@ -282,7 +361,7 @@ def build(
         scope = tuple(
             (c.method, c.path) for c in engine.index.examples if c.example.item_name == selector
         )
-        return Override(None, None, selector, replies, times, sequence, scope)
+        return Override(None, None, selector, replies, times, sequence, scope, handler=handler)
     method = selector.upper()
     if not _TOKEN.fullmatch(selector):
         hint = f"; to override the request {selector!r}, give no path" if not adhoc else ""
@@ -296,4 +375,4 @@ def build(
                 f"{_suggest(path, own or everywhere)}; use route() for a path the collection "
                 "does not have"
             )
-    return Override(method, path, None, replies, times, sequence)
+    return Override(method, path, None, replies, times, sequence, handler=handler)

@@ -13,18 +13,21 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..calls import assertions, overrides
-from ..calls.assertions import _MISSING, Expectation
+from ..calls.assertions import Expectation
+from ..calls.criteria import _MISSING
 from ..calls.describe import failure_lines
+from ..calls.handlers import Handler
 from ..calls.log import Call, CallLog
 from ..calls.overrides import Override
 from ..engine.plans import _UNSET, outage_response
 from ..errors import SettingsError
+from .programmable import ProgrammableAPI
 
 if TYPE_CHECKING:
     from .app import MockApp
 
 
-class MockAPI:
+class MockAPI(ProgrammableAPI):
     """Assertions, waiting and overrides over `self.calls` and `self._app`."""
 
     @property
@@ -44,6 +47,8 @@ class MockAPI:
         *,
         times: int | None = None,
         responses: Sequence[Mapping[str, Any]] | None = None,
+        handler: Handler | None = None,
+        when: Mapping[str, Any] | None = None,
         **reply: Any,
     ) -> Override:
         """Answer calls to `METHOD path` (or to the request named `selector`) yourself.
@@ -52,13 +57,23 @@ class MockAPI:
         another saved example to serve). `times=n` answers n calls, then the collection
         answers again. `responses=[{...}, {...}]` answers each call with the next one,
         once each (with `times`, the last one repeats). The newest override wins.
+        `handler=fn` answers with `fn(request)` instead (None lets the call through);
+        `when={"query"|"headers"|"json"|"jsonpath"|"body": ...}` limits the rule to
+        calls that also have those (the same criteria as `assert_called`).
         Usable as a context manager; a test's overrides end with it. A selector that
         names nothing in the collection is refused, with a suggestion.
         """
         __tracebackhide__ = True
         try:
             rule = overrides.build(
-                self._app.engine, selector, path, times=times, responses=responses, **reply
+                self._app.engine,
+                selector,
+                path,
+                times=times,
+                responses=responses,
+                handler=handler,
+                when=when,
+                **reply,
             )
         except SettingsError as problem:  # the test's mistake: point at its line, not ours
             raise problem.with_traceback(None) from None
@@ -71,6 +86,8 @@ class MockAPI:
         *,
         times: int | None = None,
         responses: Sequence[Mapping[str, Any]] | None = None,
+        handler: Handler | None = None,
+        when: Mapping[str, Any] | None = None,
         **reply: Any,
     ) -> Override:
         """Like `override`, for a path the collection does not have."""
@@ -83,6 +100,8 @@ class MockAPI:
                 times=times,
                 responses=responses,
                 adhoc=True,
+                handler=handler,
+                when=when,
                 **reply,
             )
         except SettingsError as problem:
