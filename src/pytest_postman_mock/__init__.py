@@ -4,7 +4,10 @@ Use it from pytest (the `postman_mock` fixture and marker), from any Python
 code (`MockServer`), or from the shell (`postman-mock serve`).
 """
 
+from .calls.handlers import HandlerRequest, handler
 from .calls.log import Call, CallLog
+from .calls.responses import MockResponse
+from .calls.state import State
 from .engine.near_misses import NearMiss
 from .errors import CollectionError, PostmanMockError, ServerError, SettingsError
 from .plugin.fixture import PostmanMock
@@ -17,6 +20,8 @@ __all__ = [
     "Call",
     "CallLog",
     "CollectionError",
+    "HandlerRequest",
+    "MockResponse",
     "MockServer",
     "MockSettings",
     "NearMiss",
@@ -24,5 +29,7 @@ __all__ = [
     "PostmanMockError",
     "ServerError",
     "SettingsError",
+    "State",
     "__version__",
+    "handler",
 ]

@@ -11,6 +11,8 @@ STRICT_HINT = (
     "or for all tests with postman_mock_strict = false in pytest.ini."
 )
 
+MAX_TRACE_LINES = 40
+"""How much of a server-side traceback a failure shows (its end, where the error is)."""
 
 DESCRIPTIONS = {
     Kind.UNMATCHED: "No matching requests",
@@ -58,8 +60,10 @@ def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
         lines.append(f"postman_mock: the mock server failed on {len(errors)} call(s):")
         for call in errors:
             lines.append(f"  {call.method} {call.full_path} -> {call.status}")
-            last = (call.error or "").strip().splitlines()[-1:]
-            lines += [f"    {line}" for line in last]
+            for note in call.notes:
+                lines.append(f"    note: {note}")
+            trace = (call.error or "").strip().splitlines()[-MAX_TRACE_LINES:]
+            lines += [f"    {line}" for line in trace]
     return lines
 
 

@@ -163,7 +163,7 @@ class Resource:
     def _not_found(self, request: HandlerRequest, wanted: str) -> MockResponse:
         request.note(f"{self._label()}: no {self.key} {wanted}")
         if self.missing is not None:
-            return MockResponse(example=self.missing, status=404)
+            return MockResponse(example=self.missing)
         return MockResponse(
             status=404, json={"error": f"no item with {self.key} {wanted} in {self.path}"}
         )

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import quote
 
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
@@ -256,7 +257,8 @@ class MockApp:
         elif self.outage is not None:
             answer.settle(Kind.OUTAGE, self._cors(self.outage))
         elif len(self.overrides):
-            RuledCall(self, request, incoming, answer).run()
+            headers = Headers([(k, header_text(v)) for k, v in request.headers.items()])
+            RuledCall(self, request, incoming, answer, headers).run()
         else:
             self._match(incoming, answer)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union, cast
 
 from ..calls import overrides
 from ..calls.handlers import SPECS, Handler, HandlerSpec, current_request, find_example
@@ -90,7 +90,8 @@ class ProgrammableAPI:
         elif isinstance(source, types.ModuleType):
             specs = specs_of(source)
         else:
-            specs = [spec for function in source for spec in getattr(function, SPECS, ())]
+            functions = cast("Iterable[Callable[..., Any]]", source)
+            specs = [spec for function in functions for spec in getattr(function, SPECS, ())]
         try:
             rules = [
                 overrides.build(
@@ -151,3 +152,31 @@ class ProgrammableAPI:
 
 
 __all__ = ["Handler", "ProgrammableAPI"]
+
+
+class HandlerFile:
+    """A `--handlers` file in service: loaded once, reloaded on change, and on a failed
+    reload the previous handlers keep serving while the error is said once."""
+
+    def __init__(self, api: ProgrammableAPI, path: str | Path, say: Callable[..., None]) -> None:
+        self.api, self.path, self.say = api, Path(path), say
+        self.rules: list[Override] = api.use_handlers(self.path)
+        self.last_failure = ""
+
+    def summary(self) -> str:
+        return ", ".join(rule.describe() for rule in self.rules)
+
+    def reload(self) -> bool:
+        """Load the file again; False (after saying why, once) when it does not load."""
+        try:
+            self.rules = self.api.use_handlers(self.path, replacing=self.rules)
+        except SettingsError as problem:
+            if str(problem) != self.last_failure:
+                self.last_failure = str(problem)
+                self.say(
+                    f"handlers reload failed, still serving the previous ones: {problem}", True
+                )
+            return False
+        self.last_failure = ""
+        self.say(f"Reloaded handlers from {self.path}: {len(self.rules)} handler(s)", False)
+        return True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request
 
 from ..calls.handlers import HandlerError, HandlerRequest, call_handler
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
 class RuledCall:
     """One call on its way through the rules (what has been tried, what the collection says)."""
 
-    def __init__(self, app: MockApp, request: Request, incoming: Incoming, answer: Answer) -> None:
+    def __init__(
+        self, app: MockApp, request: Request, incoming: Incoming, answer: Answer, headers: Headers
+    ) -> None:
         self.app, self.incoming, self.answer = app, incoming, answer
         self.outcome: Outcome | None = None
         self.tried: set[Override] = set()
@@ -40,7 +43,7 @@ class RuledCall:
             path=request.path,
             raw_path=incoming.path,
             query=incoming.query,
-            headers=request.headers,
+            headers=headers,
             body=answer.body,
             form=incoming.body.form,
             engine=answer.engine,
