@@ -31,8 +31,10 @@ def test_a_handler_dict_answers_with_status_json_and_headers(users_server: MockS
     call = users_server.calls.last
     assert call is not None
     assert (call.kind, call.status) == (Kind.OVERRIDE, 201)
-    assert call.notes == ("handler test_a_handler_dict_answers_with_status_json_and_headers."
-                          "<locals>.create for POST /orders",)
+    assert call.notes == (
+        "handler test_a_handler_dict_answers_with_status_json_and_headers."
+        "<locals>.create for POST /orders",
+    )
 
 
 def test_a_handler_sees_params_query_headers_body_and_form(users_server: MockServer) -> None:

@@ -37,7 +37,9 @@ def test_reads(postman_mock):
 
 
 @pytest.mark.parametrize("order", ["writer first", "reader first"])
-def test_state_and_resources_are_cleared_between_tests(pytester: pytest.Pytester, order: str) -> None:
+def test_state_and_resources_are_cleared_between_tests(
+    pytester: pytest.Pytester, order: str
+) -> None:
     write_orders_api(pytester)
     tests = (WRITER, READER) if order == "writer first" else (READER, WRITER)
     pytester.makepyfile(test_state="import requests\n" + "".join(tests))

@@ -111,7 +111,9 @@ def test_a_non_json_body_misses_a_json_criterion_with_a_note(users_server: MockS
 
 
 def test_bad_criteria_are_refused_with_the_name_of_the_problem(users_server: MockServer) -> None:
-    with pytest.raises(SettingsError, match="no criterion 'header' \\(did you mean 'headers'\\?\\)"):
+    with pytest.raises(
+        SettingsError, match="no criterion 'header' \\(did you mean 'headers'\\?\\)"
+    ):
         users_server.route("GET", "/x", status=200, when={"header": {"a": "b"}})
     with pytest.raises(SettingsError, match="invalid JSONPath"):
         users_server.route("GET", "/x", status=200, when={"jsonpath": {"$[": 1}})
