@@ -3,6 +3,7 @@ a real handlers module, and a module that changes (or breaks) while it serves.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -54,10 +55,8 @@ class Lines:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"no line with {text!r} in {self.seen!r}")
-            try:
+            with contextlib.suppress(queue.Empty):
                 self.seen.append(self._queue.get(timeout=left))
-            except queue.Empty:
-                pass
 
 
 def write_module(path: Path, source: str) -> None:
@@ -127,7 +126,7 @@ def test_serve_with_a_broken_handlers_file_exits_2_with_one_line(api: Path, tmp_
     mocks = tmp_path / "mocks.py"
     mocks.write_text("import no_such_module_here\n", encoding="utf-8")
     process = start_serve(str(api), "--handlers", str(mocks))
-    out, err = process.communicate(timeout=30)
+    _out, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert err.strip().splitlines() == [
         f"postman-mock: error: handlers file {mocks}, line 1: ModuleNotFoundError: "
