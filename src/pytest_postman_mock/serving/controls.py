@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..calls import assertions, overrides
+from ..calls import assertions, building
 from ..calls.assertions import Expectation
 from ..calls.criteria import _MISSING
 from ..calls.describe import failure_lines
@@ -65,7 +65,7 @@ class MockAPI(ProgrammableAPI):
         """
         __tracebackhide__ = True
         try:
-            rule = overrides.build(
+            rule = building.build(
                 self._app.engine,
                 selector,
                 path,
@@ -93,7 +93,7 @@ class MockAPI(ProgrammableAPI):
         """Like `override`, for a path the collection does not have."""
         __tracebackhide__ = True
         try:
-            rule = overrides.build(
+            rule = building.build(
                 self._app.engine,
                 method,
                 path,

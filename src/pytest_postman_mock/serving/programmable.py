@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union, cast
 
-from ..calls import overrides
+from ..calls import building
 from ..calls.handlers import SPECS, Handler, HandlerSpec, current_request, find_example
 from ..calls.modules import load_module, specs_of
 from ..calls.overrides import Override
@@ -63,7 +63,7 @@ class ProgrammableAPI:
     def _add_handler(self, spec: HandlerSpec) -> Override:
         __tracebackhide__ = True
         try:
-            rule = overrides.build(
+            rule = building.build(
                 self._app.engine,
                 spec.selector,
                 spec.path,
@@ -94,7 +94,7 @@ class ProgrammableAPI:
             specs = [spec for function in functions for spec in getattr(function, SPECS, ())]
         try:
             rules = [
-                overrides.build(
+                building.build(
                     self._app.engine,
                     spec.selector,
                     spec.path,
