@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from pytest_postman_mock import HandlerRequest, MockResponse, MockServer, SettingsError
+from pytest_postman_mock import HandlerRequest, MockResponse, MockServer, SettingsError, handler
 from pytest_postman_mock.calls.log import Kind
 
 
@@ -220,8 +220,6 @@ def test_handler_mistakes_in_the_test_are_refused_at_once(users_server: MockServ
 
 
 def test_the_top_level_decorator_registers_through_use_handlers(users_server: MockServer) -> None:
-    from pytest_postman_mock import handler
-
     @handler("GET", "/ping")
     @handler("GET", "/pong")
     def both(request: HandlerRequest) -> dict[str, object]:
