@@ -122,6 +122,7 @@ def test_the_handler_gets_the_example_the_collection_chose_and_returns_it_change
     assert response.headers["ETag"] == '"v2"'
     call = users_server.calls.last
     assert call is not None and call.example == "User found"
+    assert call.request_name == "Get user"
 
     users_server.route("GET", "/nowhere", handler=lambda r: {"json": r.example is None})
     assert requests.get(url(users_server, "/nowhere"), timeout=5).json() is True
@@ -142,6 +143,16 @@ def test_an_example_from_code_is_rendered_for_the_call_and_can_be_changed(
     assert found.json() == {"id": "12", "name": "Ada"}  # {{userId}} of this call
     with pytest.raises(SettingsError, match="no example 'Get user / User gone'"):
         users_server.example("Get user", "User gone")
+
+
+def test_an_example_taken_before_the_call_is_rendered_for_the_call(
+    users_server: MockServer,
+) -> None:
+    found = users_server.example("Get user", "User found")
+    assert found.json_body() == {"id": "{{userId}}", "name": "Ada"}  # read outside a call
+    users_server.override("GET", "/users/:id", handler=lambda request: found.with_status(203))
+    response = requests.get(url(users_server, "/users/31"), timeout=5)
+    assert (response.status_code, response.json()) == (203, {"id": "31", "name": "Ada"})
 
 
 def test_a_dict_can_name_an_example_like_an_override(users_server: MockServer) -> None:
@@ -173,6 +184,12 @@ def test_fits_says_whether_a_call_fits_a_saved_request(users_server: MockServer)
         "list": False,
         "route": False,
     }
+
+    users_server.route("GET", "/typo", handler=lambda request: {"json": request.fits("Get usr")})
+    assert requests.get(url(users_server, "/typo"), timeout=5).status_code == 500
+    call = users_server.calls.last
+    assert call is not None and call.error is not None
+    assert "no request named 'Get usr' (did you mean 'Get user'?)" in call.error
 
 
 def test_a_raising_handler_answers_500_records_its_traceback_and_the_server_keeps_serving(

@@ -105,3 +105,25 @@ def test_handlers_from_a_module_serve_a_test(pytester: pytest.Pytester) -> None:
         """,
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_skipped_when_rule_is_noted_in_the_strict_failure(pytester: pytest.Pytester) -> None:
+    write_orders_api(pytester)
+    pytester.makepyfile(
+        test_skip="""
+        import requests
+
+        def test_skip(postman_mock):
+            postman_mock.route("POST", "/refunds", status=201, when={"json": {"order": 1}})
+            requests.post(postman_mock.url_for("/refunds"), json={"order": 2})
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "postman_mock: 1 call(s) matched no example (strict mode):",
+            "  POST /refunds -> 404 No matching requests",
+            "      note: skipped override of POST /refunds: JSON body differs:",
+        ]
+    )

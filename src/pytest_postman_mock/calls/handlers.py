@@ -171,20 +171,22 @@ class HandlerRequest:
         return MockResponse(example=find_example(self._engine, name, example), render=self._render)
 
     def fits(self, name: str) -> bool:
-        """Whether this call fits the saved request `name` (or `"METHOD /path"`), by method
-        and path (Postman's `pm.mock.matchRequest`)."""
+        """Whether this call fits a saved request, by method and path (Postman's
+        `pm.mock.matchRequest`): a request's name or id, or `"METHOD /path"`."""
+        items = {i.name for i in self._engine.collection.items if name in (i.name, i.id)}
+        if items:
+            return any(
+                c.method == self.method and path_matches(c.path, self.raw_path)
+                for c in self._engine.index.examples
+                if c.example.item_name in items
+            )
         method, _, path = name.partition(" ")
         if method.isupper() and path.startswith("/"):
             return self.method == method and path_matches(path, self.raw_path)
-        compiled = [c for c in self._engine.index.examples if c.example.item_name == name]
-        if not compiled:
-            names = sorted({item.name for item in self._engine.collection.items})
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise SettingsError(f"fits(): the collection has no request named {name!r}{hint}")
-        return any(
-            c.method == self.method and path_matches(c.path, self.raw_path) for c in compiled
-        )
+        names = sorted({item.name for item in self._engine.collection.items})
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SettingsError(f"fits(): the collection has no request named {name!r}{hint}")
 
     def note(self, text: str) -> None:
         """Add a line to this call's notes in the call log."""

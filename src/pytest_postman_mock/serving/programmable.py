@@ -127,9 +127,8 @@ class ProgrammableAPI:
         if running is not None:
             return running.send_example(name, example)
 
-        def alone(c: Any) -> Any:  # outside a handler: rendered for its own saved request
-            incoming = Incoming(c.method, c.path)
-            return engine.render(c, incoming, c.captures(incoming.segments), self._app.dynamic)
+        def alone(c: Any) -> Any:  # outside a handler: for its own saved request, no captures
+            return engine.render(c, Incoming(c.method, c.path), {}, self._app.dynamic)
 
         return MockResponse(example=compiled, render=alone)
 

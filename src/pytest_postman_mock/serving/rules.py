@@ -59,6 +59,8 @@ class RuledCall:
     def collection(self) -> Outcome:
         if self.outcome is None:
             self.outcome = self.answer.engine.respond(self.incoming, self.app.dynamic)
+            example = self.outcome.example
+            self.answer.request_name = example.example.item_name if example else None
         return self.outcome
 
     def chosen(self) -> MockResponse | None:
@@ -90,10 +92,7 @@ class RuledCall:
             )
             if taken is None:
                 if not matched:
-                    outcome = self.collection()
-                    answer.request_name = (
-                        outcome.example.example.item_name if outcome.example else None
-                    )
+                    self.collection()
                     continue
                 outcome = self.collection()
                 kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
