@@ -3,6 +3,8 @@ from code, `fits`, and what happens when a handler fails."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 
@@ -249,3 +251,18 @@ def test_the_top_level_decorator_registers_through_use_handlers(users_server: Mo
     for rule in rules:
         rule.remove()
     assert requests.get(url(users_server, "/ping"), timeout=5).status_code == 404
+
+
+def test_a_handlers_file_with_a_bad_registration_names_the_file(
+    users_server: MockServer, tmp_path: Path
+) -> None:
+    mocks = tmp_path / "mocks.py"
+    mocks.write_text(
+        "from pytest_postman_mock import handler\n\n"
+        "@handler('G ET', '/x')\n"
+        "def x(request):\n"
+        "    return None\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError, match=f"handlers file {mocks}: override: 'G ET' is not"):
+        users_server.use_handlers(mocks)

@@ -81,6 +81,8 @@ def test_a_path_without_a_list_example_is_refused(todo_server: MockServer) -> No
         todo_server.resource("/orders")
     with pytest.raises(SettingsError, match="give a plain path"):
         todo_server.resource("/todos/:id")
+    with pytest.raises(SettingsError, match="key= names a field"):
+        todo_server.resource("/todos", key="")
 
 
 def test_concurrent_calls_to_a_stateful_handler_lose_no_update(todo_server: MockServer) -> None:

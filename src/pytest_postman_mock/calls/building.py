@@ -16,7 +16,7 @@ from ..engine.plans import _UNSET, canned
 from ..errors import SettingsError
 from ..settings import parse
 from .criteria import Criteria
-from .handlers import Handler
+from .handlers import Handler, HandlerSpec
 from .log import path_matches
 from .overrides import Override, Reply
 
@@ -174,3 +174,16 @@ def _build(
                 "does not have"
             )
     return Override(method, path, None, replies, times, sequence, handler=handler)
+
+
+def from_spec(engine: Engine, spec: HandlerSpec) -> Override:
+    """The rule of one `@handler(...)` registration: any path (like `route`), or a request."""
+    return build(
+        engine,
+        spec.selector,
+        spec.path,
+        times=spec.times,
+        adhoc=spec.path is not None,
+        handler=spec.function,
+        when=spec.when,
+    )

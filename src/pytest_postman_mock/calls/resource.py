@@ -67,6 +67,8 @@ class Resource:
     def __init__(self, engine: Engine, state: State, path: str, key: str = "id") -> None:
         if not path.startswith("/") or any(ch in path for ch in "*?[:{"):
             raise SettingsError(f"resource({path!r}): give a plain path such as '/orders'")
+        if not isinstance(key, str) or not key:
+            raise SettingsError(f"resource({path!r}): key= names a field, such as 'id'")
         self.path = path.rstrip("/") or "/"
         self.key = key
         self.state = state

@@ -63,15 +63,7 @@ class ProgrammableAPI:
     def _add_handler(self, spec: HandlerSpec) -> Override:
         __tracebackhide__ = True
         try:
-            rule = building.build(
-                self._app.engine,
-                spec.selector,
-                spec.path,
-                times=spec.times,
-                adhoc=spec.path is not None,
-                handler=spec.function,
-                when=spec.when,
-            )
+            rule = building.from_spec(self._app.engine, spec)
         except SettingsError as problem:
             raise problem.with_traceback(None) from None
         return self._app.overrides.add(rule)
@@ -85,7 +77,9 @@ class ProgrammableAPI:
         same step, so a reloaded file never leaves a gap. Returns the new rules.
         """
         __tracebackhide__ = True
+        where = ""
         if isinstance(source, (str, Path)):
+            where = f"handlers file {source}: "
             specs = specs_of(load_module(source))
         elif isinstance(source, types.ModuleType):
             specs = specs_of(source)
@@ -93,20 +87,9 @@ class ProgrammableAPI:
             functions = cast("Iterable[Callable[..., Any]]", source)
             specs = [spec for function in functions for spec in getattr(function, SPECS, ())]
         try:
-            rules = [
-                building.build(
-                    self._app.engine,
-                    spec.selector,
-                    spec.path,
-                    times=spec.times,
-                    adhoc=spec.path is not None,
-                    handler=spec.function,
-                    when=spec.when,
-                )
-                for spec in specs
-            ]
+            rules = [building.from_spec(self._app.engine, spec) for spec in specs]
         except SettingsError as problem:
-            raise problem.with_traceback(None) from None
+            raise SettingsError(f"{where}{problem}") from None
         self._app.overrides.replace(replacing, rules)
         return rules
 
