@@ -1,8 +1,8 @@
 """`state`: a mapping that handlers share across requests (Postman's `pm.state`).
 
 Handlers run in the server's request threads, several at once. Every single
-operation on a `State` (get, set, delete, `in`, `len`, iteration over a
-snapshot of the keys) holds its lock, so none is ever torn. A read followed by
+operation on a `State` (get, set, delete, `setdefault`, `pop`, `in`, `len`,
+iteration over a snapshot of the keys) holds its lock, so none is ever torn. A read followed by
 a write is two operations: for a read-modify-write use `change()`, or hold
 `state.lock` (re-entrant) around the whole update. Values themselves (a list
 kept in the state, say) are not guarded: mutate them under `state.lock`.
@@ -48,6 +48,15 @@ class State(MutableMapping[str, Any]):
     def __repr__(self) -> str:
         with self.lock:
             return f"State({self._data!r})"
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """The value of `key`, set to `default` first if missing: one locked step."""
+        with self.lock:
+            return self._data.setdefault(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        with self.lock:
+            return self._data.pop(key, *default)
 
     def change(self, key: str, update: Callable[[Any], Any], default: Any = _NO_DEFAULT) -> Any:
         """Set `key` to `update(current value)` atomically and return the new value.
