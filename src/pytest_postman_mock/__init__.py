@@ -9,9 +9,12 @@ package is internal and may change between releases.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .calls.handlers import HandlerRequest, handler
 from .calls.kinds import Kind
 from .calls.log import Call, CallLog
 from .calls.overrides import Override
+from .calls.responses import MockResponse
+from .calls.state import State
 from .engine.near_misses import NearMiss
 from .engine.plans import Rendered
 from .engine.request import Incoming
@@ -29,8 +32,10 @@ __all__ = [
     "Call",
     "CallLog",
     "CollectionError",
+    "HandlerRequest",
     "Incoming",
     "Kind",
+    "MockResponse",
     "MockServer",
     "MockSettings",
     "NearMiss",
@@ -40,5 +45,7 @@ __all__ = [
     "Rendered",
     "ServerError",
     "SettingsError",
+    "State",
     "__version__",
+    "handler",
 ]

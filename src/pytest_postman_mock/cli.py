@@ -26,6 +26,7 @@ from .engine.core import Engine
 from .errors import PostmanMockError
 from .report.viewer import save_report
 from .serving import viewer_app
+from .serving.programmable import HandlerFile
 from .serving.server import MockServer
 from .settings import BY_NAME, MockSettings, Place, Setting, settings_in
 
@@ -43,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     _collection_arguments(serve)
     for setting in settings_in(Place.SERVE):
         _setting_argument(serve, setting)
+    serve.add_argument(
+        "--handlers", metavar="FILE", help="Python file whose @handler functions answer calls"
+    )
     serve.add_argument(
         "--watch", action="store_true", help="reload the collection when its file changes"
     )
@@ -174,11 +178,18 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
                 "move it with --viewer-path or turn it off with --no-viewer",
                 sys.stderr,
             )
+    handlers = None
+    if args.handlers:
+        handlers = HandlerFile(
+            server, args.handlers, lambda line, err: say(line, sys.stderr if err else out)
+        )
     server.on_call(show)
     if args.outage is not None:
         server.outage(**BY_NAME["outage"].parse(args.outage, "command line", "--outage"))
     with server:
         say(f'Serving "{server.collection.name}" at {server.url}')
+        if handlers is not None:
+            say(f"Handlers from {handlers.path}: {handlers.summary()}")
         if prefix is not None:
             key = "?key=<API key>" if server.settings.api_key is not None else ""
             say(f"Call-log viewer at {server.url}{prefix}{key}", sys.stderr)
@@ -187,6 +198,9 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         if args.watch:
             files = [Path(p) for p in (args.collection, args.environment) if p]
             threading.Thread(target=watch, args=(files, reload, stop), daemon=True).start()
+            if handlers is not None:
+                watched = ([handlers.path], handlers.reload, stop)
+                threading.Thread(target=watch, args=watched, daemon=True).start()
         stop.wait()
     if args.report:
         save_report(Path(args.report), report())

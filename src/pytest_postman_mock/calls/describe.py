@@ -12,6 +12,9 @@ STRICT_HINT = (
     "or for all tests with postman_mock_strict = false in pytest.ini."
 )
 
+MAX_TRACE_LINES = 40
+"""How much of a server-side traceback a failure shows (its end, where the error is)."""
+
 
 def call_line(call: Call) -> str:
     """One aligned call-log row: time, method, path, status, example (or why none)."""
@@ -47,8 +50,10 @@ def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
         lines.append(f"postman_mock: the mock server failed on {len(errors)} call(s):")
         for call in errors:
             lines.append("  " + call.summary())
-            last = (call.error or "").strip().splitlines()[-1:]
-            lines += [f"    {line}" for line in last]
+            for note in call.notes:
+                lines.append(f"    note: {note}")
+            trace = (call.error or "").strip().splitlines()[-MAX_TRACE_LINES:]
+            lines += [f"    {line}" for line in trace]
     return lines
 
 

@@ -73,6 +73,10 @@ class Call:
         wanted = name.lower()
         return next((v for k, v in self.headers if k.lower() == wanted), None)
 
+    def query_values(self, key: str) -> list[str]:
+        """Every value of a query key, in order."""
+        return [v for k, v in self.query if k == key]
+
     @property
     def full_path(self) -> str:
         return self.path + ("?" + urlencode(self.query) if self.query else "")

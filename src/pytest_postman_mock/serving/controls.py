@@ -11,23 +11,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..calls import assertions, overrides
-from ..calls.assertions import _MISSING, Expectation
+from ..calls import assertions, building
+from ..calls.assertions import Expectation
+from ..calls.criteria import _MISSING
 from ..calls.describe import failure_lines
+from ..calls.handlers import Handler
 from ..calls.log import Call, CallLog
 from ..calls.overrides import Override
 from ..engine.plans import _UNSET, outage_response
 from ..errors import SettingsError, did_you_mean
+from .programmable import ProgrammableAPI
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from ..calls.assertions import Criteria
-    from ..calls.overrides import ReplyFields
+    from ..calls.building import ReplyFields
+    from ..calls.criteria import CriteriaFields
     from .app import MockApp
 
 
-class MockAPI:
+class MockAPI(ProgrammableAPI):
     """Assertions, waiting and overrides over `self.calls` and `self._app`."""
 
     @property
@@ -47,6 +50,8 @@ class MockAPI:
         *,
         times: int | None = None,
         responses: Sequence[ReplyFields] | None = None,
+        handler: Handler | None = None,
+        when: CriteriaFields | None = None,
         **reply: Unpack[ReplyFields],
     ) -> Override:
         """Answer calls to `METHOD path` (or to the request named `selector`) yourself.
@@ -55,13 +60,23 @@ class MockAPI:
         another saved example to serve). `times=n` answers n calls, then the collection
         answers again. `responses=[{...}, {...}]` answers each call with the next one,
         once each (with `times`, the last one repeats). The newest override wins.
+        `handler=fn` answers with `fn(request)` instead (None lets the call through);
+        `when={"query"|"headers"|"json"|"jsonpath"|"body": ...}` limits the rule to
+        calls that also have those (the same criteria as `assert_called`).
         Usable as a context manager; a test's overrides end with it. A selector that
         names nothing in the collection is refused, with a suggestion.
         """
         __tracebackhide__ = True
         try:
-            rule = overrides.build(
-                self._app.engine, selector, path, times=times, responses=responses, **reply
+            rule = building.build(
+                self._app.engine,
+                selector,
+                path,
+                times=times,
+                responses=responses,
+                handler=handler,
+                when=when,
+                **reply,
             )
         except SettingsError as problem:  # the test's mistake: point at its line, not ours
             raise problem.with_traceback(None) from None
@@ -74,18 +89,22 @@ class MockAPI:
         *,
         times: int | None = None,
         responses: Sequence[ReplyFields] | None = None,
+        handler: Handler | None = None,
+        when: CriteriaFields | None = None,
         **reply: Unpack[ReplyFields],
     ) -> Override:
         """Like `override`, for a path the collection does not have."""
         __tracebackhide__ = True
         try:
-            rule = overrides.build(
+            rule = building.build(
                 self._app.engine,
                 method,
                 path,
                 times=times,
                 responses=responses,
                 adhoc=True,
+                handler=handler,
+                when=when,
                 **reply,
             )
         except SettingsError as problem:
@@ -144,19 +163,19 @@ class MockAPI:
         return assertions.assert_called(self.calls, expected, times)
 
     def assert_called_once(
-        self, method: str | None = None, path: str | None = None, **fields: Unpack[Criteria]
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[CriteriaFields]
     ) -> Call:
         __tracebackhide__ = True
         return self.assert_called(method, path, times=1, **fields)[0]
 
     def assert_not_called(
-        self, method: str | None = None, path: str | None = None, **fields: Unpack[Criteria]
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[CriteriaFields]
     ) -> None:
         __tracebackhide__ = True
         assertions.assert_not_called(self.calls, Expectation(method, path, **fields))
 
     def assert_called_with(
-        self, method: str | None = None, path: str | None = None, **fields: Unpack[Criteria]
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[CriteriaFields]
     ) -> Call:
         """The *last* call fits."""
         __tracebackhide__ = True
