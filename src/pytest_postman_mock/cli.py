@@ -87,6 +87,17 @@ def _setting_argument(command: argparse.ArgumentParser, setting: Setting) -> Non
             default=None,
             help=help_text,
         )
+    elif setting.serve_const is not None:
+        command.add_argument(
+            setting.serve_flag,
+            *setting.serve_aliases,
+            dest=setting.name,
+            default=None,
+            nargs="?",
+            const=setting.serve_const,
+            metavar=setting.metavar or setting.name.upper(),
+            help=help_text,
+        )
     else:
         command.add_argument(
             setting.serve_flag,

@@ -33,6 +33,8 @@ class Kind:
     """An example of the collection was chosen."""
     UNMATCHED = "unmatched"
     """No example fits: Postman's 404 `mockRequestNotFoundError`."""
+    PROXIED = "proxied"
+    """No example matched (or `record="all"`): the proxy target answered."""
     OVERRIDE = "override"
     """A test's override answered."""
     OUTAGE = "outage"

@@ -32,6 +32,7 @@ from ..engine.matching import Match
 from ..engine.plans import Rendered
 from ..engine.request import Incoming
 from ..settings import MAX_DELAY_MS
+from .recorder import Proxying
 from .wsgi_keys import BODY_READ
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ class Answer:
     """A delay the chosen answer asks for (an override's), instead of the setting."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
+    request: Request | None = None
 
     def settle(self, kind: str, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
@@ -155,6 +157,8 @@ class MockApp:
         self._served_lock = threading.Lock()
         self.response_hook: ResponseHook | None = None
         """Called with (request, example name, response) before sending; may replace it."""
+        self.proxying = Proxying.for_settings(self.settings)
+        """Proxy mode (and recording), when the `proxy` setting names a target."""
 
     def begin_test(self, test_id: str | None, seed: int | None = None) -> None:
         """Start a test's world: its calls are tagged with `test_id`, its values reseeded.
@@ -179,6 +183,7 @@ class MockApp:
         request = Request(environ)
         request.max_content_length = self.settings.max_body
         answer = Answer(self.current_test, self.engine)  # one engine per call, even mid-reload
+        answer.request = request
         try:
             answer.body = request.get_data(cache=True)
             environ[BODY_READ] = True  # the connection may serve the client's next request
@@ -266,6 +271,15 @@ class MockApp:
                 taken = self.overrides.take(incoming.method, path, name, matched=True)
         if taken is None:
             assert outcome is not None
+            proxying = self.proxying
+            if proxying is not None and (outcome.example is None or proxying.sends_everything):
+                assert answer.request is not None
+                response, notes = proxying.handle(
+                    answer.engine, answer.request, path, answer.body, outcome.example
+                )
+                answer.notes.extend(notes)
+                answer.settle(Kind.PROXIED, self._cors(response))
+                return
             kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
             answer.settle(kind, self._cors(outcome.response), outcome)
             return

@@ -1,0 +1,139 @@
+"""A stand-in for the real API in proxy and record tests: a Werkzeug app on 127.0.0.1.
+
+`/echo/...` answers with what it was sent (method, path, query, headers, body)
+as JSON; `/users/<id>` answers a user, or 404 for id 0; `/slow` holds its answer
+until the test releases it (or a deadline passes). With `tls=True` it serves
+HTTPS with a freshly made self-signed certificate nobody trusts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import json
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+SLOW_DEADLINE = 10.0
+
+
+class Quiet(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """The stand-in's access log would only clutter test output."""
+
+
+class Upstream:
+    """The app, and what it saw."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, Any]] = []
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        request = Request(environ)
+        body = request.get_data()
+        record = {
+            "method": request.method,
+            "path": request.path,
+            "query": request.query_string.decode(),
+            "headers": {k.lower(): v for k, v in request.headers.items()},
+            "body": body.decode("utf-8", "replace"),
+        }
+        with self.lock:
+            self.seen.append(record)
+        if request.path == "/slow":
+            self.release.wait(SLOW_DEADLINE)
+            response = Response("late", content_type="text/plain")
+        elif request.path.startswith("/users/"):
+            user = request.path.rsplit("/", 1)[1]
+            if user == "0":
+                response = Response(
+                    json.dumps({"error": "no such user"}), 404, content_type="application/json"
+                )
+            else:
+                payload = {"id": user, "name": "Grace", "from": "upstream"}
+                response = Response(json.dumps(payload), content_type="application/json")
+        elif request.path == "/login":
+            response = Response(json.dumps({"ok": True}), content_type="application/json")
+            response.set_cookie("session", "sess-SECRET-cookie")
+        else:
+            status = int(request.args.get("status", "200"))
+            response = Response(json.dumps(record), status, content_type="application/json")
+            response.headers["X-Upstream"] = "yes"
+        return response(environ, start_response)
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself, and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "untrusted stand-in")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@contextmanager
+def running(tls_folder: Path | None = None) -> Iterator[tuple[str, Upstream]]:
+    """Serve an `Upstream` on 127.0.0.1 (HTTPS when `tls_folder` is given); yields its URL."""
+    app = Upstream()
+    context = None
+    if tls_folder is not None:
+        cert, key = self_signed(tls_folder)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+    server = make_server(
+        "127.0.0.1", 0, app, threaded=True, ssl_context=context, request_handler=Quiet
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    scheme = "https" if context else "http"
+    try:
+        yield f"{scheme}://127.0.0.1:{server.server_port}", app
+    finally:
+        app.release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound and released at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
