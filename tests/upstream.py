@@ -23,15 +23,14 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from pytest_postman_mock.serving.connection import KeepAliveHandler, MockHTTPServer
+from pytest_postman_mock.serving.wsgi_keys import BODY_READ
 
 SLOW_DEADLINE = 10.0
 
 
-class Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """The stand-in's access log would only clutter test output."""
 
 
 class Upstream:
@@ -45,12 +44,14 @@ class Upstream:
     def __call__(self, environ: Any, start_response: Any) -> Any:
         request = Request(environ)
         body = request.get_data()
+        environ[BODY_READ] = True  # the keep-alive handler may serve the next request
         record = {
             "method": request.method,
             "path": request.path,
             "query": request.query_string.decode(),
             "headers": {k.lower(): v for k, v in request.headers.items()},
             "body": body.decode("utf-8", "replace"),
+            "client_port": environ.get("REMOTE_PORT"),
         }
         with self.lock:
             self.seen.append(record)
@@ -116,9 +117,9 @@ def running(tls_folder: Path | None = None) -> Iterator[tuple[str, Upstream]]:
         cert, key = self_signed(tls_folder)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-    server = make_server(
-        "127.0.0.1", 0, app, threaded=True, ssl_context=context, request_handler=Quiet
-    )
+    # Werkzeug's threaded server with the project's keep-alive handler: a real API keeps
+    # connections open, and the proxy's connection reuse is only visible against one that does.
+    server = MockHTTPServer("127.0.0.1", 0, app, handler=KeepAliveHandler, ssl_context=context)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()
@@ -128,6 +129,7 @@ def running(tls_folder: Path | None = None) -> Iterator[tuple[str, Upstream]]:
     finally:
         app.release.set()
         server.shutdown()
+        server.close_connections()
         server.server_close()
         thread.join(timeout=5)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
@@ -183,10 +184,11 @@ def example_for(
     if body is not None:
         request["body"] = body
     content_type = _header(exchange.response_headers, "content-type")
+    status = _status_text(exchange.status, exchange.reason)
     example: dict[str, Any] = {
-        "name": f"{exchange.status} {exchange.reason}".strip(),
+        "name": f"{exchange.status} {status}".strip(),
         "originalRequest": request,
-        "status": exchange.reason,
+        "status": status,
         "code": exchange.status,
         "_postman_previewlanguage": _language(content_type),
         "header": [
@@ -200,6 +202,16 @@ def example_for(
     name = f"{exchange.method} {'/'.join(url['path']) or '/'}"
     new_request = {"name": name, "request": {"method": exchange.method, "header": [], "url": url}}
     return _scrubbed(example, secrets), _scrubbed(new_request, secrets)
+
+
+def _status_text(code: int, reason: str) -> str:
+    """The standard phrase in its usual case (`Not Found`, where a server sent `NOT FOUND`),
+    or the server's own reason for a code or phrase of its own."""
+    try:
+        phrase = HTTPStatus(code).phrase
+    except ValueError:
+        return reason
+    return phrase if reason.strip().lower() in (phrase.lower(), "") else reason
 
 
 def _scrubbed(value: Any, secrets: dict[str, str]) -> Any:
