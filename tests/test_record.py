@@ -18,7 +18,7 @@ import yaml
 from pytest_postman_mock import MockServer
 from pytest_postman_mock.collection import load_collection
 
-from . import builders, upstream
+from . import upstream
 
 DATA = Path(__file__).parent / "data"
 SCHEMA = json.loads((DATA / "collection-v2.1.0.schema.json").read_text(encoding="utf-8"))
@@ -26,24 +26,7 @@ SCHEMA = json.loads((DATA / "collection-v2.1.0.schema.json").read_text(encoding=
 
 @pytest.fixture
 def api(tmp_path: Path) -> Path:
-    doc = builders.collection(
-        builders.folder(
-            "Users",
-            builders.request("Get user", "{{baseUrl}}/users/:userId"),
-            builders.request(
-                "List users",
-                "{{baseUrl}}/users",
-                builders.json_example("All users", "{{baseUrl}}/users", [{"id": 1}]),
-            ),
-        ),
-        builders.request(
-            "Health",
-            "{{baseUrl}}/health",
-            builders.example("Up", "{{baseUrl}}/health", body="up from the example"),
-        ),
-        variables={"baseUrl": "https://api.example.com"},
-    )
-    return builders.write(tmp_path / "api.postman_collection.json", doc)
+    return upstream.users_collection(tmp_path)
 
 
 @pytest.fixture
@@ -255,7 +238,9 @@ def test_two_threads_recording_at_once_leave_a_valid_file_with_both(
     load_collection(api)
 
 
-def test_a_yaml_collection_stays_yaml(tmp_path: Path, target: tuple[str, upstream.Upstream]) -> None:
+def test_a_yaml_collection_stays_yaml(
+    tmp_path: Path, target: tuple[str, upstream.Upstream]
+) -> None:
     url, _ = target
     path = tmp_path / "pets.postman_collection.yaml"
     shutil.copy(DATA / "petstore.postman_collection.yaml", path)

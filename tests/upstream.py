@@ -28,9 +28,9 @@ from werkzeug.wrappers import Request, Response
 from pytest_postman_mock.serving.connection import KeepAliveHandler, MockHTTPServer
 from pytest_postman_mock.serving.wsgi_keys import BODY_READ
 
+from . import builders
+
 SLOW_DEADLINE = 10.0
-
-
 
 
 class Upstream:
@@ -139,3 +139,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def users_collection(folder: Path) -> Path:
+    """A collection to record into: `Users / Get user` (`/users/:userId`, no examples yet),
+    `Users / List users` and `Health`, each with one example; `{{baseUrl}}` as the host."""
+    doc = builders.collection(
+        builders.folder(
+            "Users",
+            builders.request("Get user", "{{baseUrl}}/users/:userId"),
+            builders.request(
+                "List users",
+                "{{baseUrl}}/users",
+                builders.json_example("All users", "{{baseUrl}}/users", [{"id": 1}]),
+            ),
+        ),
+        builders.request(
+            "Health",
+            "{{baseUrl}}/health",
+            builders.example("Up", "{{baseUrl}}/health", body="up from the example"),
+        ),
+        variables={"baseUrl": "https://api.example.com"},
+    )
+    return builders.write(folder / "api.postman_collection.json", doc)
