@@ -300,3 +300,27 @@ def test_the_recorded_file_validates_against_the_v21_schema(
     with pytest.raises(jsonschema.ValidationError, match="'200' is not of type 'integer'"):
         jsonschema.validate(doc, SCHEMA)
     assert len(list(load_collection(api).examples())) == 5
+
+
+def test_a_base_url_with_a_path_keeps_that_path_in_the_variable(
+    tmp_path: Path, target: tuple[str, upstream.Upstream]
+) -> None:
+    """`{{baseUrl}}` = `https://api.example.com/v1`: the mock serves `/v1/...`, and a recording
+    of `/v1/users/42` is `{{baseUrl}}/users/:userId`, not `{{baseUrl}}/v1/users/...`."""
+    url, app = target
+    path = upstream.users_collection(tmp_path)
+    doc = document(path)
+    doc["variable"] = [{"key": "baseUrl", "value": "https://api.example.com/v1"}]
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    with MockServer(path, proxy=url, record="new") as mock:
+        requests.get(mock.url + "/v1/users/42")
+        requests.get(mock.url + "/v1/things/1")
+    assert [s["path"] for s in app.seen] == ["/v1/users/42", "/v1/things/1"]
+    saved = document(path)
+    user = item_named(saved, "Users", "Get user")["response"][0]
+    assert user["originalRequest"]["url"]["raw"] == "{{baseUrl}}/users/:userId"
+    thing = item_named(saved, "Recorded")["item"][0]
+    assert thing["request"]["url"]["raw"] == "{{baseUrl}}/things/1"
+    with MockServer(path) as mock:
+        assert requests.get(mock.url + "/v1/things/1").status_code == 200
+        assert requests.get(mock.url + "/v1/users/42").json()["from"] == "upstream"

@@ -109,8 +109,9 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def running(tls_folder: Path | None = None) -> Iterator[tuple[str, Upstream]]:
-    """Serve an `Upstream` on 127.0.0.1 (HTTPS when `tls_folder` is given); yields its URL."""
+def running(tls_folder: Path | None = None, wsgi: Any = None) -> Iterator[tuple[str, Upstream]]:
+    """Serve an `Upstream` (or the WSGI app `wsgi`) on 127.0.0.1, HTTPS when `tls_folder` is
+    given; yields its URL and the `Upstream`."""
     app = Upstream()
     context = None
     if tls_folder is not None:
@@ -119,7 +120,9 @@ def running(tls_folder: Path | None = None) -> Iterator[tuple[str, Upstream]]:
         context.load_cert_chain(cert, key)
     # Werkzeug's threaded server with the project's keep-alive handler: a real API keeps
     # connections open, and the proxy's connection reuse is only visible against one that does.
-    server = MockHTTPServer("127.0.0.1", 0, app, handler=KeepAliveHandler, ssl_context=context)
+    server = MockHTTPServer(
+        "127.0.0.1", 0, wsgi or app, handler=KeepAliveHandler, ssl_context=context
+    )
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()

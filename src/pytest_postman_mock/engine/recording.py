@@ -27,7 +27,7 @@ from .index import ExampleIndex
 from .matching import Matcher
 from .paths import Wildcard
 from .request import Incoming
-from .variables import VARIABLE
+from .variables import VARIABLE, substitute
 
 RECORDING_SECRET_HEADERS = (
     "x-api-key",
@@ -100,6 +100,8 @@ class Placement:
 
     item: Item | None
     captures: dict[str, str]
+    prefix: int = 0
+    """How many leading path segments the URL's host gives (`{{baseUrl}}` = `.../v1`: 1)."""
 
 
 class Placer:
@@ -120,12 +122,27 @@ class Placer:
         self.by_pointer = {item.pointer: item for item in collection.items}
         self.matcher = Matcher(ExampleIndex(templates, environment, exact))
         self.base_variable = base_variable(collection)
+        merged = {v.key: v.value for v in collection.variables}
+        if environment is not None:
+            merged.update((v.key, v.value) for v in environment.values)
+        merged.update(settings.variables)
+        host = substitute("{{" + self.base_variable + "}}", merged)
+        self.base_prefix = () if "{{" in host else paths.split(_host_path(host))
+        """The path the base-URL variable carries (`/v1`), which the mock's paths start with."""
 
     def place(self, method: str, path: str, query: tuple[tuple[str, str], ...]) -> Placement:
         found = self.matcher.match(Incoming(method, path, query, {}, IncomingBody(b"")))
-        if found.example is None:
-            return Placement(None, {})
-        return Placement(self.by_pointer.get(found.example.example.pointer), found.captures)
+        item = self.by_pointer.get(found.example.example.pointer) if found.example else None
+        if found.example is None or item is None:
+            own = paths.split(path)
+            fits = own[: len(self.base_prefix)] == self.base_prefix
+            return Placement(None, {}, len(self.base_prefix) if fits else 0)
+        prefix = len(found.example.segments) - len(paths.split(item.request.url.path))
+        return Placement(item, found.captures, max(prefix, 0))
+
+
+def _host_path(host: str) -> str:
+    return host.split("://", 1)[-1].partition("/")[2]
 
 
 def _stand_in(item: Item, order: int) -> Example:
@@ -243,6 +260,7 @@ def _url(
     exchange: Exchange, placement: Placement, base: str, secrets: dict[str, str]
 ) -> dict[str, Any]:
     sent = exchange.path.lstrip("/").split("/") if exchange.path.strip("/") else []
+    sent = sent[placement.prefix :]  # the host variable gives these
     if placement.item is not None:
         template = placement.item.request.url
         host = template.host
