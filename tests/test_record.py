@@ -323,4 +323,5 @@ def test_a_base_url_with_a_path_keeps_that_path_in_the_variable(
     assert thing["request"]["url"]["raw"] == "{{baseUrl}}/things/1"
     with MockServer(path) as mock:
         assert requests.get(mock.url + "/v1/things/1").status_code == 200
-        assert requests.get(mock.url + "/v1/users/42").json()["from"] == "upstream"
+        assert requests.get(mock.url + "/v1/users/42").json()["path"] == "/v1/users/42"
+        assert mock.calls.last is not None and mock.calls.last.request_name == "Get user"
