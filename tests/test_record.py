@@ -325,3 +325,19 @@ def test_a_base_url_with_a_path_keeps_that_path_in_the_variable(
         assert requests.get(mock.url + "/v1/things/1").status_code == 200
         assert requests.get(mock.url + "/v1/users/42").json()["path"] == "/v1/users/42"
         assert mock.calls.last is not None and mock.calls.last.request_name == "Get user"
+
+
+def test_all_keeps_an_example_the_call_only_hit_by_fuzzy_matching(
+    api: Path, target: tuple[str, upstream.Upstream]
+) -> None:
+    """`/heallth` is served `/health`'s example by document distance; its real answer is not
+    that example's, so it is added as a request of its own instead of replacing it."""
+    url, _ = target
+    with MockServer(api) as mock:
+        requests.get(mock.url + "/heallth")
+        assert mock.calls.last is not None and mock.calls.last.example == "Up"
+    with MockServer(api, proxy=url, record="all") as mock:
+        requests.get(mock.url + "/heallth")
+    doc = document(api)
+    assert item_named(doc, "Health")["response"][0]["body"] == "up from the example"
+    assert [r["name"] for r in item_named(doc, "Recorded")["item"]] == ["GET heallth"]

@@ -112,8 +112,14 @@ class Proxying:
         placement = placer.place(exchange.method, exchange.path, _pairs(exchange.query))
         drop = ("x-api-key",) if self.private else ()
         example, new_request = example_for(exchange, placement, placer.base_variable, drop)
-        replace = parse_pointer(hit.example.pointer) if hit and self.sends_everything else None
         item = parse_pointer(placement.item.pointer) if placement.item is not None else None
+        replace = None
+        if hit is not None and self.sends_everything and item is not None:
+            # Only an example of the request the call fits is replaced: a fuzzy (tier 70)
+            # hit on another path keeps its example, and the answer is added where it fits.
+            hit_item, _, _ = hit.example.pointer.rpartition("/response/")
+            if placement.item is not None and hit_item == placement.item.pointer:
+                replace = parse_pointer(hit.example.pointer)
         saved = save_example(source, example, item=item, new_request=new_request, replace=replace)
         recording = Recording(
             exchange.method,
