@@ -24,10 +24,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pytest_postman_mock import MockServer  # noqa: E402
-from pytest_postman_mock.collection.splice import Edit, apply, apply_to_document  # noqa: E402
-from pytest_postman_mock.collection.writer import save_example  # noqa: E402
-from tests import builders, upstream  # noqa: E402
+from tests import builders, upstream
+
+from pytest_postman_mock import MockServer
+from pytest_postman_mock.collection.splice import Edit, apply, apply_to_document
+from pytest_postman_mock.collection.writer import save_example
 
 ROUNDS, CALLS = 5, 100
 
@@ -88,9 +89,8 @@ def main() -> None:
         folder = Path(temporary)
         print(f"PROXY  proxied / direct call time: {proxy_ratio(folder):.2f}x")
         small, large = collection_of(20, folder), collection_of(2000, folder)
-        print(
-            f"SAVE   2,000 requests / 20 requests, per save: {save_time(large) / save_time(small):.1f}x"
-        )
+        growth = save_time(large) / save_time(small)
+        print(f"SAVE   2,000 requests / 20 requests, per save: {growth:.1f}x")
         print(f"SAVE   in-place JSON edit / full re-serialisation: {splice_vs_dump(large):.2f}x")
 
 
