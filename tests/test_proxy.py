@@ -161,3 +161,15 @@ def test_a_bad_proxy_url_is_named(api: Path, value: str, problem: str) -> None:
 def test_recording_without_a_proxy_is_an_error_that_says_what_to_set(api: Path) -> None:
     with pytest.raises(PostmanMockError, match="record='new' needs a proxy"):
         MockServer(api, record="new")
+
+
+def test_an_answer_over_max_body_is_not_passed_on(
+    api: Path, target: tuple[str, upstream.Upstream]
+) -> None:
+    url, _ = target
+    with MockServer(api, proxy=url, max_body=20) as mock:
+        answer = requests.get(mock.url + "/users/7")  # about 50 bytes of JSON
+        again = requests.get(mock.url + "/users/7")
+        call = mock.calls.last
+    assert answer.status_code == again.status_code == 502
+    assert call is not None and any("more than max_body (20 bytes)" in n for n in call.notes)

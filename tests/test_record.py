@@ -341,3 +341,17 @@ def test_all_keeps_an_example_the_call_only_hit_by_fuzzy_matching(
     doc = document(api)
     assert item_named(doc, "Health")["response"][0]["body"] == "up from the example"
     assert [r["name"] for r in item_named(doc, "Recorded")["item"]] == ["GET heallth"]
+
+
+def test_a_v1_collection_is_proxied_but_not_recorded_into(
+    tmp_path: Path, target: tuple[str, upstream.Upstream]
+) -> None:
+    url, _ = target
+    path = tmp_path / "old.postman_collection.json"
+    shutil.copy(DATA / "v1.postman_collection.json", path)
+    before = path.read_bytes()
+    with MockServer(path, proxy=url, record="new") as mock:
+        assert requests.get(mock.url + "/nowhere/in/it/at/all").status_code == 200
+        notes = mock.calls.last.notes  # type: ignore[union-attr]
+    assert any("not recorded: " in n and "needs a v2.0 or v2.1 collection" in n for n in notes)
+    assert path.read_bytes() == before

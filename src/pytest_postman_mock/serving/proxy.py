@@ -82,11 +82,13 @@ def passed_on(headers: Iterable[tuple[str, str]], drop: frozenset[str]) -> list[
 class Upstream:
     """The proxy target: a base URL and a pool of connections to it."""
 
-    def __init__(self, base: str, timeout: float) -> None:
+    def __init__(self, base: str, timeout: float, max_body: int = 10 * 1024 * 1024) -> None:
         if urllib3 is None:  # pragma: no cover
             raise SettingsError(MISSING_EXTRA)
         self.base = base.rstrip("/")
         self.timeout = timeout
+        self.max_body = max_body
+        """The largest answer read from the target (the `max_body` setting)."""
         self.pool = urllib3.PoolManager(
             num_pools=4,
             maxsize=16,
@@ -119,16 +121,29 @@ class Upstream:
                 body=body or None,
                 headers=_header_dict(sent),
                 redirect=False,
-                preload_content=True,
+                preload_content=False,
                 decode_content=True,
             )
+            try:
+                data = reply.read(self.max_body + 1)
+                if len(data) > self.max_body:
+                    reply.close()  # the rest stays unread: this connection cannot be reused
+            finally:
+                reply.release_conn()
         except Exception as problem:  # every failure of the target becomes a 502/504
             failed, why = self._failure(problem)
             return Exchange(method, url, sent, body, failed, why)
+        if len(data) > self.max_body:
+            why = (
+                f"proxy target {self.base} answered with more than max_body ({self.max_body} bytes)"
+            )
+            return Exchange(
+                method, url, sent, body, failure_body(502, "proxyError", "Bad gateway", why), why
+            )
         status = reply.status
         reason = reply.reason or _phrase(status)
         back = tuple(passed_on(reply.headers.items(), NOT_PASSED_BACK))
-        return Exchange(method, url, sent, body, Rendered(status, reason, back, reply.data))
+        return Exchange(method, url, sent, body, Rendered(status, reason, back, data))
 
     def _failure(self, problem: Exception) -> tuple[Rendered, str]:
         """The mock's answer and the note for a target that did not answer."""

@@ -49,7 +49,7 @@ class Proxying:
 
     def __init__(self, settings: MockSettings) -> None:
         assert settings.proxy is not None
-        self.upstream = Upstream(settings.proxy, settings.proxy_timeout)
+        self.upstream = Upstream(settings.proxy, settings.proxy_timeout, settings.max_body)
         self.mode = settings.record
         self.private = settings.api_key is not None
         self.recorded: list[Recording] = []
