@@ -245,12 +245,16 @@ def test_a_yaml_collection_stays_yaml(
     path = tmp_path / "pets.postman_collection.yaml"
     shutil.copy(DATA / "petstore.postman_collection.yaml", path)
     with MockServer(path, proxy=url, record="new") as mock:
-        requests.get(mock.url + "/users/3")
+        requests.get(mock.url + "/users/3")  # a new "Recorded" folder at the end of the items
+        requests.get(mock.url + "/users/4")  # a second example under that request
     text = path.read_text(encoding="utf-8")
     with pytest.raises(json.JSONDecodeError):
         json.loads(text)
+    original = (DATA / "petstore.postman_collection.yaml").read_text(encoding="utf-8")
+    matcher = difflib.SequenceMatcher(None, original, text, autojunk=False)
+    assert {op for op, *_ in matcher.get_opcodes()} <= {"equal", "insert"}  # comments kept
     recorded = item_named(yaml.safe_load(text), "Recorded")
-    assert recorded["item"][0]["response"][0]["name"] == "200 OK"
+    assert [r["name"] for r in recorded["item"]] == ["GET users/3", "GET users/4"]
     assert any(e.name == "200 OK" for e in load_collection(path).examples())
 
 

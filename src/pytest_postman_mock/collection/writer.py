@@ -2,8 +2,8 @@
 
 Each save reads the file afresh under a lock (a thread lock, and on POSIX an
 advisory lock shared with other processes), so concurrent recordings all land.
-JSON files are edited in place (`splice`), so untouched bytes stay as they
-were; YAML files are written back as YAML. The new text goes to a temporary
+Files are edited in place (`splice` for JSON, `yaml_splice` for YAML), so
+untouched bytes stay as they were. The new text goes to a temporary
 file in the same folder, which then replaces the collection (`os.replace`), so
 a reader never sees half a file. An example identical to one already saved
 under the same request (its name aside) is not added again.
@@ -25,12 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import CollectionError
-from . import v1
+from . import splice, v1, yaml_splice
 from .loader import _parse_yaml
-from .splice import Edit, Part, apply, apply_to_document
+from .splice import Edit, Part, apply_to_document
 
 if sys.platform != "win32":
     import fcntl
@@ -91,12 +89,7 @@ def save_example(
             return saved
         expected = copy.deepcopy(document)
         apply_to_document(expected, edit)
-        if is_yaml:
-            new_text = yaml.safe_dump(
-                expected, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120
-            )
-        else:
-            new_text = apply(text, edit, expected)
+        new_text = (yaml_splice if is_yaml else splice).apply(text, edit, expected)
         write_atomic(source, (bom + new_text).encode("utf-8"))
         return saved
 
