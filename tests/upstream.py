@@ -1,5 +1,9 @@
 """A stand-in for the real API in proxy and record tests: a Werkzeug app on 127.0.0.1.
 
+It is served by `http.server` with HTTP/1.1 keep-alive (Werkzeug's development server
+closes every connection, and a real API does not: the proxy's connection reuse only
+shows against one that keeps them), independent of the mock's own server code.
+
 `/echo/...` answers with what it was sent (method, path, query, headers, body)
 as JSON; `/users/<id>` answers a user, or 404 for id 0; `/slow` holds its answer
 until the test releases it (or a deadline passes). With `tls=True` it serves
@@ -16,6 +20,7 @@ import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +28,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 from werkzeug.wrappers import Request, Response
-
-from pytest_postman_mock.serving.connection import KeepAliveHandler, MockHTTPServer
-from pytest_postman_mock.serving.wsgi_keys import BODY_READ
 
 from . import builders
 
@@ -44,7 +47,6 @@ class Upstream:
     def __call__(self, environ: Any, start_response: Any) -> Any:
         request = Request(environ)
         body = request.get_data()
-        environ[BODY_READ] = True  # the keep-alive handler may serve the next request
         record = {
             "method": request.method,
             "path": request.path,
@@ -108,6 +110,64 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+class KeepAlive(BaseHTTPRequestHandler):
+    """One connection, request after request, each handed to the WSGI app."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = 5  # an idle connection ends, so no thread outlives its test for long
+    server: Host
+
+    def handle_one_request(self) -> None:
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+        except (OSError, ValueError):
+            self.close_connection = True
+            return
+        if not self.raw_requestline or not self.parse_request():
+            self.close_connection = True
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        path, _, query = self.path.partition("?")
+        builder = EnvironBuilder(
+            path=path,
+            method=self.command,
+            headers=list(self.headers.items()),
+            data=self.rfile.read(length),
+            query_string=query,
+        )
+        environ = builder.get_environ()
+        environ["REMOTE_PORT"] = self.client_address[1]
+        environ["RAW_URI"] = self.path
+        chunks, status, headers = run_wsgi_app(self.server.app, environ, buffered=True)
+        body = b"".join(chunks)
+        code, _, reason = status.partition(" ")
+        self.send_response(int(code), reason)
+        for key, value in headers.items():
+            if key.lower() not in ("content-length", "connection"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.wfile.flush()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """The stand-in's access log would only clutter test output."""
+
+
+class Host(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, app: Any, context: ssl.SSLContext | None) -> None:
+        super().__init__(("127.0.0.1", 0), KeepAlive)
+        self.app = app
+        if context is not None:
+            self.socket = context.wrap_socket(self.socket, server_side=True)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a refused certificate, a timeout) is no test failure."""
+
+
 @contextmanager
 def running(tls_folder: Path | None = None, wsgi: Any = None) -> Iterator[tuple[str, Upstream]]:
     """Serve an `Upstream` (or the WSGI app `wsgi`) on 127.0.0.1, HTTPS when `tls_folder` is
@@ -118,21 +178,16 @@ def running(tls_folder: Path | None = None, wsgi: Any = None) -> Iterator[tuple[
         cert, key = self_signed(tls_folder)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-    # Werkzeug's threaded server with the project's keep-alive handler: a real API keeps
-    # connections open, and the proxy's connection reuse is only visible against one that does.
-    server = MockHTTPServer(
-        "127.0.0.1", 0, wsgi or app, handler=KeepAliveHandler, ssl_context=context
-    )
+    server = Host(wsgi or app, context)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()
     scheme = "https" if context else "http"
     try:
-        yield f"{scheme}://127.0.0.1:{server.server_port}", app
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}", app
     finally:
         app.release.set()
         server.shutdown()
-        server.close_connections()
         server.server_close()
         thread.join(timeout=5)
 
