@@ -19,10 +19,11 @@ CORPUS = Path(
 )
 
 
-def start_serve(*args: str) -> subprocess.Popen[str]:
-    """`postman-mock serve ARGS` as a user runs it, output piped as text."""
+def start_serve(*args: str, command: str = "serve") -> subprocess.Popen[str]:
+    """`postman-mock serve ARGS` (or another serving command) as a user runs it, output
+    piped as text."""
     return subprocess.Popen(
-        [sys.executable, "-m", "pytest_postman_mock.cli", "serve", *args],
+        [sys.executable, "-m", "pytest_postman_mock.cli", command, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

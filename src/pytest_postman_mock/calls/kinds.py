@@ -17,6 +17,8 @@ class Kind(str, enum.Enum):
     """An example of the collection was chosen."""
     UNMATCHED = "unmatched"
     """No example fits: Postman's 404 `mockRequestNotFoundError`."""
+    PROXIED = "proxied"
+    """No example matched (or `record="all"`): the proxy target answered."""
     OVERRIDE = "override"
     """A test's override answered."""
     OUTAGE = "outage"
@@ -44,6 +46,7 @@ class Kind(str, enum.Enum):
 LABELS: dict[Kind, str] = {
     Kind.MATCHED: "Matched",
     Kind.UNMATCHED: "No matching requests",
+    Kind.PROXIED: "Proxied",
     Kind.OVERRIDE: "Override",
     Kind.OUTAGE: "Outage",
     Kind.PREFLIGHT: "CORS preflight",

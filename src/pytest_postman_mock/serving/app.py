@@ -34,6 +34,7 @@ from ..engine.dynamic import DynamicValues, derive_seed
 from ..engine.plans import Rendered
 from ..engine.request import Incoming
 from ..settings import MAX_DELAY_MS
+from .recorder import Proxying
 from .rules import RuledCall
 from .wsgi_keys import BODY_READ
 
@@ -106,6 +107,7 @@ class Answer:
     """A delay the chosen answer asks for (an override's), instead of the setting."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
+    request: Request | None = None
 
     def settle(self, kind: Kind, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
@@ -161,6 +163,8 @@ class MockApp:
         self._served_lock = threading.Lock()
         self.response_hook: ResponseHook | None = None
         """Called with (request, example name, response) before sending; may replace it."""
+        self.proxying = Proxying.for_settings(self.settings)
+        """Proxy mode (and recording), when the `proxy` setting names a target."""
 
     def begin_test(self, test_id: str | None, seed: int | None = None) -> None:
         """Start a test's world: its calls are tagged with `test_id`, its values reseeded.
@@ -186,6 +190,7 @@ class MockApp:
         request = Request(environ)
         request.max_content_length = self.settings.max_body
         answer = Answer(self.current_test, self.engine)  # one engine per call, even mid-reload
+        answer.request = request
         try:
             answer.body = request.get_data(cache=True)
             environ[BODY_READ] = True  # the connection may serve the client's next request
@@ -263,7 +268,20 @@ class MockApp:
 
     def _match(self, incoming: Incoming, answer: Answer) -> None:
         """The collection's answer, when the test has no rules of its own."""
-        outcome = answer.engine.respond(incoming, self.dynamic)
+        self.settle_collection(incoming, answer, answer.engine.respond(incoming, self.dynamic))
+
+    def settle_collection(self, incoming: Incoming, answer: Answer, outcome: Outcome) -> None:
+        """Answer with the collection's outcome, or from the proxy target when it asks for one
+        (nothing matched, or `record="all"`)."""
+        proxying = self.proxying
+        if proxying is not None and (outcome.example is None or proxying.sends_everything):
+            assert answer.request is not None
+            response, notes = proxying.handle(
+                answer.engine, answer.request, incoming.path, answer.body, outcome.example
+            )
+            answer.notes.extend(notes)
+            answer.settle(Kind.PROXIED, self._cors(response))
+            return
         kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
         answer.settle(kind, self._cors(outcome.response), outcome)
 

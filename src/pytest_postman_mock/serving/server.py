@@ -201,6 +201,8 @@ class MockServer(MockAPI):
         server.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        if self.app.proxying is not None:
+            self.app.proxying.close()  # the kept-alive connections to the proxy target
 
     def __enter__(self) -> MockServer:
         return self.start()
