@@ -10,7 +10,6 @@ filterable view, used both for a whole session and for one test.
 from __future__ import annotations
 
 import fnmatch
-import json as jsonlib
 import logging
 import threading
 from collections import deque
@@ -21,6 +20,7 @@ from typing import Any, Callable, overload
 from urllib.parse import unquote
 
 from ..engine import paths
+from ..engine.bodies import parse_json
 from ..engine.near_misses import NearMiss
 
 logger = logging.getLogger("pytest_postman_mock")
@@ -86,8 +86,9 @@ class Call:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """The request body parsed as JSON (raises ValueError when it is not JSON)."""
-        return jsonlib.loads(self.text)
+        """The request body parsed as JSON (raises ValueError when it is not JSON, or nests
+        deeper than the engine reads JSON: `MAX_JSON_DEPTH`)."""
+        return parse_json(self.text)
 
     @property
     def response_text(self) -> str:

@@ -22,7 +22,7 @@ from typing import Any, Callable, Protocol
 
 from . import paths
 from .dynamic import NAMES as DYNAMIC_NAMES
-from .jsonpath import compile_jsonpath
+from .jsonpath import bounded_find, compile_jsonpath
 from .request import Incoming
 
 HELPERS = frozenset({"$body", "$queryParams", "$headers", "$pathSegments"})
@@ -47,10 +47,14 @@ class Template(Protocol):
 
 
 class HelperContext(Protocol):
-    """What a helper reads of the render context: the request (None outside a call)."""
+    """What a helper reads of the render context: the request (None outside a call) and
+    the budget of a JSONPath (`max_jsonpath_nodes`)."""
 
     @property
     def request(self) -> Incoming | None: ...
+
+    @property
+    def jsonpath_limit(self) -> int | None: ...
 
 
 class _Missing:
@@ -192,7 +196,11 @@ def lookup(call: HelperCall, context: HelperContext) -> Any:
         if data is MISSING:
             return MISSING
         if call.jsonpath is not None:
-            found = [match.value for match in call.jsonpath.find(data)]
+            limit = context.jsonpath_limit
+            if limit is None:
+                found = [match.value for match in call.jsonpath.find(data)]
+            else:
+                found = bounded_find(call.jsonpath, data, limit)
             return MISSING if not found else found[0] if len(found) == 1 else found
         return walk(data, call.path)
     if helper == "$queryParams":

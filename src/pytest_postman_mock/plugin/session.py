@@ -109,6 +109,7 @@ class MockSession:
                 coverage(server.engine.index.examples, server.app.served),
                 server.journal.dropped,
                 dict(server.app.kinds),
+                server.settings.redact_headers,
             )
             for key, server in self.servers.items()
         ]

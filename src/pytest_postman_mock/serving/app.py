@@ -25,12 +25,14 @@ from werkzeug.wrappers import Request, Response
 
 from ..calls.log import Call, Journal, Kind
 from ..calls.overrides import OverrideSet
+from ..calls.redaction import REDACTED, scrub
 from ..engine.bodies import IncomingBody
 from ..engine.core import Engine, Outcome
 from ..engine.dynamic import DynamicValues, derive_seed
 from ..engine.matching import Match
-from ..engine.plans import Rendered
+from ..engine.plans import Rendered, response_too_large
 from ..engine.request import Incoming
+from ..engine.variables import TooLarge
 from ..settings import MAX_DELAY_MS
 from .wsgi_keys import BODY_READ
 
@@ -38,7 +40,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-REDACTED = "[redacted]"
 CORS_MAX_AGE = "86400"
 SAFELISTED = frozenset(
     {
@@ -196,6 +197,9 @@ class MockApp:
         except RequestEntityTooLarge:
             answer.notes.append(f"body over max_body ({self.settings.max_body} bytes)")
             answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
+        except TooLarge as problem:  # a template or JSONPath past its bound: 507, not 500
+            answer.notes.append(str(problem))
+            answer.settle(Kind.TOO_LARGE, self._cors(response_too_large(problem)))
         except ClientDisconnected:
             answer.notes.append("the client stopped before sending its whole body")
             answer.settle(Kind.BAD_REQUEST, Rendered.json(400, INCOMPLETE_BODY))
@@ -236,21 +240,29 @@ class MockApp:
         )
         if preflight:
             engine = answer.engine
-            found = engine.matcher.match(incoming) if "OPTIONS" in engine.index.by_method else None
+            # a private mock serves its OPTIONS examples only to callers with the key: a
+            # key-less preflight (browsers never send custom headers in one) gets the mock's own
+            with_examples = "OPTIONS" in engine.index.by_method and self._has_key(incoming)
+            found = engine.matcher.match(incoming) if with_examples else None
             if found is not None and found.example is not None:
                 rendered = engine.render(found.example, incoming, found.captures, self.dynamic)
                 answer.settle(Kind.MATCHED, self._cors(rendered), Outcome(rendered, found))
             else:  # no near misses to compute: the mock answers preflights itself
                 answer.settle(Kind.PREFLIGHT, self._preflight(incoming, engine))
-        elif settings.api_key is not None and not hmac.compare_digest(
-            incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
-        ):
+        elif not self._has_key(incoming):
             answer.notes.append("rejected: missing or wrong x-api-key")
             answer.settle(Kind.REJECTED, self._cors(Rendered.json(401, UNAUTHORIZED)))
         elif self.outage is not None:
             answer.settle(Kind.OUTAGE, self._cors(self.outage))
         else:
             self._match(incoming, answer, incoming.path)
+
+    def _has_key(self, incoming: Incoming) -> bool:
+        """Whether the call may use the mock: a public one, or the right `x-api-key`."""
+        key = self.settings.api_key
+        return key is None or hmac.compare_digest(
+            incoming.headers.get("x-api-key", "").encode(), key.encode()
+        )
 
     def _match(self, incoming: Incoming, answer: Answer, path: str) -> None:
         """The test's overrides first (by path, then by the matched request's name)."""
@@ -370,4 +382,4 @@ class MockApp:
             kind=answer.kind,
             raw_path=raw_path(request.environ),
         )
-        return self.journal.append(call)
+        return self.journal.append(scrub(call, self.settings.api_key))

@@ -10,6 +10,7 @@ when it returns.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import socket
 import threading
 import warnings
@@ -50,6 +51,15 @@ def bind_socket(host: str, port: int) -> socket.socket:
             f"cannot listen on {host}:{port}: {problem.strerror or problem}{hint}"
         ) from None
     return sock
+
+
+def listens_everywhere(sock: socket.socket) -> bool:
+    """Whether `sock` is bound to the unspecified address: however the host was spelled
+    (`0`, `0x0`, `000.0.0.0`, `::0`, `0:0:0:0:0:0:0:0`), this is what it resolved to."""
+    try:
+        return ipaddress.ip_address(sock.getsockname()[0].split("%", 1)[0]).is_unspecified
+    except ValueError:
+        return False
 
 
 class MockServer(MockAPI):
@@ -137,13 +147,14 @@ class MockServer(MockAPI):
             if self._server is not None:
                 return self
             self.app.stopping.clear()
-            if self.settings.host in ("0.0.0.0", "::", ""):
+            sock = bind_socket(self.settings.host, self.settings.port)
+            if listens_everywhere(sock):
                 warnings.warn(
-                    f"the mock server listens on {self.settings.host or 'all interfaces'}: "
-                    "anyone who can reach this machine can call it",
+                    f"the mock server listens on {self.settings.host or 'all interfaces'} "
+                    f"({sock.getsockname()[0]}, every interface): anyone who can reach this "
+                    "machine can call it",
                     stacklevel=2,
                 )
-            sock = bind_socket(self.settings.host, self.settings.port)
             try:
                 server = MockHTTPServer(
                     self.settings.host,
