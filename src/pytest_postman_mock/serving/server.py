@@ -53,11 +53,11 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def listens_everywhere(sock: socket.socket) -> bool:
-    """Whether `sock` is bound to the unspecified address: however the host was spelled
-    (`0`, `0x0`, `000.0.0.0`, `::0`, `0:0:0:0:0:0:0:0`), this is what it resolved to."""
+def listens_everywhere(address: str) -> bool:
+    """Whether a bound (resolved) address is the unspecified one: however the host was
+    spelled (`0`, `0x0`, `000.0.0.0`, `::0`, `0:0:0:0:0:0:0:0`), this is what it became."""
     try:
-        return ipaddress.ip_address(sock.getsockname()[0].split("%", 1)[0]).is_unspecified
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_unspecified
     except ValueError:
         return False
 
@@ -148,11 +148,14 @@ class MockServer(MockAPI):
                 return self
             self.app.stopping.clear()
             sock = bind_socket(self.settings.host, self.settings.port)
-            if listens_everywhere(sock):
+            bound = str(sock.getsockname()[0])
+            if listens_everywhere(bound):
+                spelled = self.settings.host
+                if spelled not in ("0.0.0.0", "::"):
+                    spelled += f" ({bound}, every interface)"
                 warnings.warn(
-                    f"the mock server listens on {self.settings.host or 'all interfaces'} "
-                    f"({sock.getsockname()[0]}, every interface): anyone who can reach this "
-                    "machine can call it",
+                    f"the mock server listens on {spelled}: "
+                    "anyone who can reach this machine can call it",
                     stacklevel=2,
                 )
             try:
