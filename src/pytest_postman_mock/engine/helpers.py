@@ -200,7 +200,7 @@ def lookup(call: HelperCall, context: HelperContext) -> Any:
             if limit is None:
                 found = [match.value for match in call.jsonpath.find(data)]
             else:
-                found = bounded_find(call.jsonpath, data, limit)
+                found = bounded_find(call.jsonpath, data, limit, key)
             return MISSING if not found else found[0] if len(found) == 1 else found
         return walk(data, call.path)
     if helper == "$queryParams":

@@ -29,9 +29,10 @@ def compile_jsonpath(expression: str) -> Any:
         raise ValueError(f"invalid JSONPath {expression!r}: {problem}") from None
 
 
-def bounded_find(expression: Any, data: Any, limit: int) -> list[Any]:
+def bounded_find(expression: Any, data: Any, limit: int, text: str = "") -> list[Any]:
     """The values `expression` finds in `data`, visiting and returning at most `limit`
-    nodes in all; past that, `TooLarge` names the expression and `max_jsonpath_nodes`."""
+    nodes in all; past that, `TooLarge` names the expression (as written: `text`) and
+    `max_jsonpath_nodes`."""
     from jsonpath_ng import jsonpath as ast
 
     spent = 0
@@ -40,7 +41,7 @@ def bounded_find(expression: Any, data: Any, limit: int) -> list[Any]:
         nonlocal spent
         spent += count
         if spent > limit:
-            raise TooLarge(f"JSONPath {str(expression)!r}", limit, "max_jsonpath_nodes", "nodes")
+            raise TooLarge(f"JSONPath {text or str(expression)!r}", limit, "max_jsonpath_nodes", "nodes")
 
     def as_list(found: Any) -> list[Any]:
         return found if isinstance(found, list) else [found]
