@@ -41,7 +41,9 @@ def bounded_find(expression: Any, data: Any, limit: int, text: str = "") -> list
         nonlocal spent
         spent += count
         if spent > limit:
-            raise TooLarge(f"JSONPath {text or str(expression)!r}", limit, "max_jsonpath_nodes", "nodes")
+            raise TooLarge(
+                f"JSONPath {text or str(expression)!r}", limit, "max_jsonpath_nodes", "nodes"
+            )
 
     def as_list(found: Any) -> list[Any]:
         return found if isinstance(found, list) else [found]
