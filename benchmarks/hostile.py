@@ -51,8 +51,13 @@ def collection(variables: dict[str, str], body: str) -> dict[str, object]:
     }
     return {
         "info": {"name": "Hostile"},
-        "item": [{"name": "R", "request": {"method": "POST", "url": "https://x.test/echo"},
-                  "response": [example]}],
+        "item": [
+            {
+                "name": "R",
+                "request": {"method": "POST", "url": "https://x.test/echo"},
+                "response": [example],
+            }
+        ],
         "variable": [{"key": k, "value": v} for k, v in variables.items()],
     }
 
@@ -95,7 +100,9 @@ def main() -> None:
     for name, path, body in cases:
         run = subprocess.run(
             [sys.executable, "-c", CASE, name, str(path), body],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if run.returncode != 0:
             print(f"{name:<36} failed: {run.stderr.strip().splitlines()[-1:]}")

@@ -152,3 +152,15 @@ def test_a_yaml_integer_of_5000_digits_is_one_clear_error(tmp_path: Path) -> Non
     path.write_text("info: {name: N}\nitem: []\ncount: " + "7" * 5000 + "\n")
     with pytest.raises(CollectionError, match="a number too long to read"):
         load_collection(path)
+
+
+def test_a_long_literal_value_is_the_files_own_size_not_an_expansion(tmp_path: Path) -> None:
+    doc = builders.collection(
+        builders.request(
+            "R", "https://x.test/r", builders.example("E", "https://x.test/r", body="{{long}}")
+        ),
+        variables={"long": "y" * 5000 + "{{short}}", "short": "!"},
+    )
+    path = builders.write(tmp_path / "long.json", doc)
+    with MockServer(path, max_variable_size=4096) as server:
+        assert requests.get(server.url_for("/r"), timeout=5).text == "y" * 5000 + "!"

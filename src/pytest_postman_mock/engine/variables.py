@@ -75,52 +75,48 @@ def substitute(text: str, values: Mapping[str, str], limit: int | None = None) -
         return values.get(match.group(1).strip(), match.group(0))
 
     for _ in range(MAX_PASSES):
-        if limit is not None and _grown(text, values) > limit:
-            raise TooLarge(repr(text[:40]), limit)
         replaced = VARIABLE.sub(replace, text)
         if replaced == text:
             break
+        # one pass grows a text by at most its references' values (each already
+        # bounded by `expanded_sizes`), so checking after the pass is enough
+        if limit is not None and len(replaced) > limit:
+            raise TooLarge(repr(text[:40]), limit)
         text = replaced
     return text
 
 
-def _grown(text: str, values: Mapping[str, str]) -> int:
-    """The length of `text` after one more pass, without building it."""
-    size = len(text)
-    for found in VARIABLE.finditer(text):
-        value = values.get(found.group(1).strip())
-        if value is not None:
-            size += len(value) - len(found.group(0))
-    return size
-
-
 def expanded_sizes(values: Mapping[str, str], limit: int) -> None:
     """Raise `TooLarge` naming the first variable whose full expansion (as `substitute`
-    and templates render it, up to `MAX_PASSES` deep) is longer than `limit`.
+    and templates render it, up to `MAX_PASSES` deep) is longer than `limit` (and than its
+    own text: a long literal value is the file's size, not an expansion).
 
     Lengths are added up level by level, deepest first, without building any text,
     so a 260-byte collection that would expand to gigabytes costs microseconds.
     """
     refs = {
-        name: [
-            (found.group(1).strip(), len(found.group(0)))
-            for found in VARIABLE.finditer(value)
-            if found.group(1).strip() in values
-        ]
+        name: found
         for name, value in values.items()
+        if "{{" in value
+        and (
+            found := [
+                (m.group(1).strip(), len(m.group(0)))
+                for m in VARIABLE.finditer(value)
+                if m.group(1).strip() in values
+            ]
+        )
     }
+    if not refs:
+        return
     below = {name: len(value) for name, value in values.items()}  # at depth MAX_PASSES
     for _ in range(MAX_PASSES):
-        level = {
-            name: min(
-                limit + 1,
-                len(values[name]) + sum(below[ref] - written for ref, written in refs[name]),
-            )
-            for name in values
-        }
+        level = dict(below)
+        for name, found in refs.items():
+            grown = len(values[name]) + sum(below[ref] - written for ref, written in found)
+            level[name] = min(max(limit, len(values[name])) + 1, grown)  # no huge numbers
         below = level
-    for name, size in below.items():
-        if size > limit:
+    for name in refs:
+        if below[name] > max(limit, len(values[name])):
             raise TooLarge(f"variable {name!r}", limit)
 
 
