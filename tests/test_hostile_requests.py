@@ -147,3 +147,22 @@ def test_the_bounded_jsonpath_finds_what_jsonpath_ng_finds(expression: str) -> N
     }
     compiled = compile_jsonpath(expression)
     assert bounded_find(compiled, data, 10_000) == [m.value for m in compiled.find(data)]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('{"a": "\\ud800"}', "[\ufffd]"),  # a lone surrogate: U+FFFD, as bad UTF-8 gets
+        ('{"a": "\\udfff\\ud800x"}', "[\ufffd\ufffdx]"),
+        ('{"a": 1' + "1" * 5000 + "}", "[none]"),  # past Python's 4,300 digits: not JSON
+    ],
+    ids=["lone-surrogate", "two-surrogates", "integer-of-5001-digits"],
+)
+def test_odd_json_in_a_request_is_echoed_never_a_500(
+    tmp_path: Path, body: str, expected: str
+) -> None:
+    path = echo_api(tmp_path, "[{{$body 'a' 'none'}}]")
+    with MockServer(path) as server:
+        response = post(server, body)
+        assert (response.status_code, response.text) == (200, expected)
+        assert server.calls.last.kind == Kind.MATCHED

@@ -135,10 +135,22 @@ def parse(name: str, compile_default: Callable[[str], Template]) -> HelperCall |
 
 
 def as_text(value: Any) -> str:
-    """Raw text for a value: strings as they are, anything else as compact JSON."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Raw text for a value: strings as they are, anything else as compact JSON.
+
+    A lone surrogate (JSON's `"\ud800"`, which no UTF-8 response can carry) becomes
+    U+FFFD, as undecodable request bytes do everywhere else.
+    """
+    text = (
+        value
+        if isinstance(value, str)
+        else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    )
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def walk(data: Any, path: tuple[str, ...]) -> Any:

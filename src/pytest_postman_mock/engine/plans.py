@@ -147,7 +147,7 @@ class ResponsePlan:
         reason, headers = self.static_head or self._head(context)
         body = self.static_body
         if body is None:
-            body = self.body.render(context).encode("utf-8")
+            body = self.body.render(context).encode("utf-8", "replace")  # never raises
             if context.limit is not None and len(body) > context.limit:
                 raise TooLarge("the response", context.limit, "max_response_size")
         return Rendered(self.code, reason, headers, body)
