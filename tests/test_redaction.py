@@ -40,6 +40,8 @@ def test_the_key_never_enters_the_call_log_but_other_headers_stay_assertable(
     assert json.loads(call.response_body)["key"] == "[redacted]"
     assert call.header("x-api-key") == "[redacted]"
     assert call.header("Authorization") == "Bearer tok-authorization-1"  # a test may assert it
+    for secret in ("tok-authorization-1", "tok-cookie-2", "tok-proxy-3", "tok-set-cookie-5"):
+        assert secret not in repr(call), secret  # what pytest prints when an assert fails
     record = json.dumps(call_record(call))
     for secret in SECRETS:
         if secret != "tok-session-4":  # X-Session is redacted only when the setting lists it

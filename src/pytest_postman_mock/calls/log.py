@@ -14,7 +14,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Callable, overload
 from urllib.parse import unquote
@@ -22,6 +22,7 @@ from urllib.parse import unquote
 from ..engine import paths
 from ..engine.bodies import parse_json
 from ..engine.near_misses import NearMiss
+from .redaction import Redactor
 
 logger = logging.getLogger("pytest_postman_mock")
 
@@ -80,6 +81,13 @@ class Call:
     raw_path: str = ""
     """The path as sent, still percent-encoded (`path` is decoded)."""
     seq: int = field(default=0, compare=False)
+
+    def __repr__(self) -> str:
+        """The dataclass repr with secret headers (and their echoes) as `[redacted]`: pytest
+        prints it in assertion failures, which end up in CI logs. The fields keep them."""
+        shown = Redactor().call(self)
+        values = ", ".join(f"{f.name}={getattr(shown, f.name)!r}" for f in fields(self) if f.repr)
+        return f"Call({values})"
 
     @property
     def text(self) -> str:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from .log import Call
+if TYPE_CHECKING:  # the call log shows itself through this module (`Call.__repr__`)
+    from .log import Call
 
 REDACTED = "[redacted]"
 REDACTED_HEADERS = ("x-api-key", "authorization", "cookie", "set-cookie", "proxy-authorization")
