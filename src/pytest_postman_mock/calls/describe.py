@@ -19,7 +19,7 @@ DESCRIPTIONS = {
     Kind.REJECTED: "Rejected: missing or wrong x-api-key",
     Kind.OUTAGE: "Outage",
     Kind.OVERRIDE: "Override",
-    Kind.TOO_LARGE: "Body too large",
+    Kind.TOO_LARGE: "Too large",
     Kind.BAD_REQUEST: "Bad request",
     Kind.ERROR: "Mock server error",
 }

@@ -43,7 +43,8 @@ class Kind:
     REJECTED = "rejected"
     """A private mock refused a call without the right `x-api-key`."""
     TOO_LARGE = "too-large"
-    """The body was over `max_body`: 413."""
+    """The request body was over `max_body` (413), or the response would have been over
+    `max_response_size` / `max_jsonpath_nodes` (507; the note says which)."""
     BAD_REQUEST = "bad-request"
     """The request itself was broken (a body cut short): 400."""
     ERROR = "error"

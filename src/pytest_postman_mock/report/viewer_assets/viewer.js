@@ -11,7 +11,7 @@
     outage: "Outage",
     preflight: "CORS preflight",
     rejected: "Rejected (x-api-key)",
-    "too-large": "Body too large",
+    "too-large": "Too large",
     error: "Mock error",
   };
   const METHODS = ["get", "post", "put", "patch", "delete", "head", "options"];
