@@ -45,6 +45,12 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "port": ("0", 0),
     "max_calls": ("50", 50),
     "max_body": ("2048", 2048),
+    # hostile input
+    "max_variable_size": ("4096", 4096),
+    "max_response_size": ("65536", 65536),
+    "max_jsonpath_nodes": ("500", 500),
+    "redact_headers": ("X-Session,X-Token", ("X-Session", "X-Token")),
+    "allowed_hosts": ("mock.test,api.test", ("mock.test", "api.test")),
     "strict": ("false", False),
     "url_env": ("MOCK_URL", "MOCK_URL"),
     "outage": ("503", 503),

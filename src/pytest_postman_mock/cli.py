@@ -28,6 +28,7 @@ from .engine.core import Engine
 from .errors import PostmanMockError
 from .report.viewer import save_report
 from .serving import viewer_app
+from .serving.host_names import HostNames
 from .serving.programmable import HandlerFile
 from .serving.server import MockServer
 from .settings import BY_NAME, MockSettings, Place, Setting, settings_in
@@ -192,8 +193,9 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
 
     prefix = None if args.no_viewer else viewer_app.normalize_prefix(args.viewer_path)
     if prefix is not None:
+        names = HostNames(server.settings.host, server.settings.allowed_hosts)
         server.wsgi_wrapper = lambda app: viewer_app.ViewerMiddleware(
-            app, report, prefix, api_key=server.settings.api_key
+            app, report, prefix, api_key=server.settings.api_key, host_names=names
         )
         for route in viewer_app.shadowed(server.engine, prefix):
             say(

@@ -71,6 +71,12 @@ class MockSettings:
     proxy: str | None = None
     record: str = "none"
     proxy_timeout: float = 30.0
+    # hostile input: bounds on what a collection or request can make the mock expand
+    max_variable_size: int = 1024 * 1024
+    max_response_size: int = 16 * 1024 * 1024
+    max_jsonpath_nodes: int = 100_000
+    redact_headers: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
 
     def with_values(self, values: Mapping[str, Any], origin: str) -> MockSettings:
         """A copy with `values` parsed and applied; a name that is not a server setting is
@@ -418,6 +424,43 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body in bytes; a larger one is answered 413.",
         EVERYWHERE & ~Place.MARKER,
         metavar="BYTES",
+    ),
+    # hostile input: bounds on expansion, redaction, the viewer's host names
+    Setting(
+        "max_variable_size",
+        _int_in(1, 2**31),
+        "Largest text a {{variable}} may expand to, in bytes; a collection past it is refused.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="BYTES",
+    ),
+    Setting(
+        "max_response_size",
+        _int_in(1, 2**31),
+        "Largest response body a template may render, in bytes; past it the call gets 507.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="BYTES",
+    ),
+    Setting(
+        "max_jsonpath_nodes",
+        _int_in(1, 10_000_000),
+        "Most values one {{$body '$..x'}} JSONPath may visit or return; past it the call gets 507.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="N",
+    ),
+    Setting(
+        "redact_headers",
+        _header_names,
+        "More header names shown as [redacted] in reports, the viewer and failure text.",
+        EVERYWHERE,
+        metavar="K1,K2",
+    ),
+    Setting(
+        "allowed_hosts",
+        _header_names,
+        "More Host names the serve viewer answers to (besides the bind address and localhost).",
+        Place.MOCK_SERVER | Place.SERVE,
+        metavar="H1,H2",
+        serve_aliases=("--allowed-host",),
     ),
     Setting(
         "strict",

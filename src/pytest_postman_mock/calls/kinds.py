@@ -28,7 +28,8 @@ class Kind(str, enum.Enum):
     REJECTED = "rejected"
     """A private mock refused a call without the right `x-api-key`."""
     TOO_LARGE = "too-large"
-    """The body was over `max_body`: 413."""
+    """The request body was over `max_body` (413), or the response would have been over
+    `max_response_size` / `max_jsonpath_nodes` (507; the note says which)."""
     BAD_REQUEST = "bad-request"
     """The request itself was broken (bad framing, a body cut short): 4xx."""
     ERROR = "error"
@@ -51,7 +52,7 @@ LABELS: dict[Kind, str] = {
     Kind.OUTAGE: "Outage",
     Kind.PREFLIGHT: "CORS preflight",
     Kind.REJECTED: "Rejected: missing or wrong x-api-key",
-    Kind.TOO_LARGE: "Body too large",
+    Kind.TOO_LARGE: "Too large",
     Kind.BAD_REQUEST: "Bad request",
     Kind.ERROR: "Mock server error",
 }

@@ -111,6 +111,7 @@ class MockSession:
                 coverage(server.engine.index.examples, server.app.served),
                 server.journal.dropped,
                 dict(server.app.kinds),
+                server.settings.redact_headers,
             )
             proxying = server.app.proxying
             if proxying is not None:

@@ -27,12 +27,14 @@ from werkzeug.wrappers import Request, Response
 from ..calls.kinds import Kind
 from ..calls.log import Call, Journal
 from ..calls.overrides import OverrideSet
+from ..calls.redaction import REDACTED, scrub
 from ..calls.state import State
 from ..engine.bodies import FORM_TYPES, IncomingBody
 from ..engine.core import Engine, Outcome
 from ..engine.dynamic import DynamicValues, derive_seed
-from ..engine.plans import Rendered
+from ..engine.plans import Rendered, response_too_large
 from ..engine.request import Incoming
+from ..engine.variables import TooLarge
 from ..settings import MAX_DELAY_MS
 from .recorder import Proxying
 from .rules import RuledCall
@@ -41,7 +43,7 @@ from .wsgi_keys import BODY_READ
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-REDACTED = "[redacted]"
+
 CORS_MAX_AGE = "86400"
 SAFELISTED = frozenset(
     {
@@ -208,6 +210,9 @@ class MockApp:
         except RequestEntityTooLarge:
             answer.notes.append(f"body over max_body ({self.settings.max_body} bytes)")
             answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
+        except TooLarge as problem:  # a template or JSONPath past its bound: 507, not 500
+            answer.notes.append(str(problem))
+            answer.settle(Kind.TOO_LARGE, self._cors(response_too_large(problem)))
         except ClientDisconnected:
             answer.notes.append("the client stopped before sending its whole body")
             answer.settle(Kind.BAD_REQUEST, Rendered.json(400, INCOMPLETE_BODY))
@@ -248,14 +253,14 @@ class MockApp:
         )
         if preflight:
             engine = answer.engine
-            found = engine.preflight(incoming, self.dynamic)
+            # a private mock serves its OPTIONS examples only to callers with the key: a
+            # key-less preflight (browsers never send custom headers in one) gets the mock's own
+            found = engine.preflight(incoming, self.dynamic) if self._has_key(incoming) else None
             if found is not None:
                 answer.settle(Kind.MATCHED, self._cors(found.response), found)
             else:
                 answer.settle(Kind.PREFLIGHT, self._preflight(incoming, engine))
-        elif settings.api_key is not None and not hmac.compare_digest(
-            incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
-        ):
+        elif not self._has_key(incoming):
             answer.notes.append("rejected: missing or wrong x-api-key")
             answer.settle(Kind.REJECTED, self._cors(Rendered.json(401, UNAUTHORIZED)))
         elif self.outage is not None:
@@ -265,6 +270,13 @@ class MockApp:
             RuledCall(self, request, incoming, answer, headers).run()
         else:
             self._match(incoming, answer)
+
+    def _has_key(self, incoming: Incoming) -> bool:
+        """Whether the call may use the mock: a public one, or the right `x-api-key`."""
+        key = self.settings.api_key
+        return key is None or hmac.compare_digest(
+            incoming.headers.get("x-api-key", "").encode(), key.encode()
+        )
 
     def _match(self, incoming: Incoming, answer: Answer) -> None:
         """The collection's answer, when the test has no rules of its own."""
@@ -371,4 +383,4 @@ class MockApp:
             kind=answer.kind,
             raw_path=raw_path(request.environ),
         )
-        return self.journal.append(call)
+        return self.journal.append(scrub(call, self.settings.api_key))
