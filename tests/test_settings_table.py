@@ -46,6 +46,8 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "max_calls": ("50", 50),
     "max_body": ("2048", 2048),
     "strict": ("false", False),
+    "path_variable_values": ("false", False),
+    "allow_fuzzy": ("true", True),
     "url_env": ("MOCK_URL", "MOCK_URL"),
     "outage": ("503", 503),
 }
@@ -85,6 +87,7 @@ def test_probe(postman_mock, request):
     settings = postman_mock.settings
     seen = {f: getattr(settings, f) for f in settings.__dataclass_fields__}
     seen["strict"] = postman_mock.strict
+    seen["allow_fuzzy"] = postman_mock.allow_fuzzy
     seen["url_env"] = "MOCK_URL" if os.environ.get("MOCK_URL") == postman_mock.url else None
     seen["collection"] = postman_mock.server.collection.name
     seen["environment"] = postman_mock.server.engine.environment is not None

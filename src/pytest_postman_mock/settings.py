@@ -66,6 +66,8 @@ class MockSettings:
     max_calls: int = 10_000
     max_body: int = 10 * 1024 * 1024
     file_bodies: bool = False
+    # real collections (issue 15)
+    path_variable_values: bool = True
 
     def with_values(self, values: Mapping[str, Any], origin: str) -> MockSettings:
         """A copy with `values` parsed and applied; a name that is not a server setting is
@@ -369,6 +371,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body in bytes; a larger one is answered 413.",
         EVERYWHERE & ~Place.MARKER,
         metavar="BYTES",
+    ),
+    # real collections (issue 15): valued path variables, fuzzy matches in strict mode
+    Setting(
+        "path_variable_values",
+        _bool,
+        "A :name path variable with a saved value matches only that value (false: any).",
+        EVERYWHERE,
+    ),
+    Setting(
+        "allow_fuzzy",
+        _bool,
+        "Strict mode accepts calls served only by document distance (score 70).",
+        PYTEST,
+        server=False,
+        default="false",
     ),
     Setting(
         "strict",

@@ -6,6 +6,10 @@ from collections.abc import Sequence
 
 from .log import Call, Kind
 
+FUZZY_HINT = (
+    "If the client means it, allow it with @pytest.mark.postman_mock(allow_fuzzy=True) or "
+    "postman_mock_allow_fuzzy = true in pytest.ini (match_fuzzy=False stops serving it)."
+)
 STRICT_HINT = (
     "Turn strict mode off for this test with @pytest.mark.postman_mock(strict=False), "
     "or for all tests with postman_mock_strict = false in pytest.ini."
@@ -54,6 +58,17 @@ def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
         lines.append(f"postman_mock: {len(unmatched)} call(s) matched no example{why}:")
         for call in unmatched:
             lines += describe_unmatched(call)
+    fuzzy = [c for c in calls if c.fuzzy and c.kind == Kind.MATCHED]
+    if fuzzy:
+        lines.append(
+            f"postman_mock: {len(fuzzy)} call(s) served only by document distance{why}, "
+            "most often a typo in the client's path:"
+        )
+        for call in fuzzy:
+            score = f"score {call.score:g}" if call.score is not None else "score 70"
+            lines.append(f"  {call.method} {call.full_path} -> {call.status} ({score})")
+            lines += [f"    {note}" for note in call.notes if note.startswith("fuzzy match")]
+        lines.append(f"  {FUZZY_HINT}")
     if errors:
         lines.append(f"postman_mock: the mock server failed on {len(errors)} call(s):")
         for call in errors:

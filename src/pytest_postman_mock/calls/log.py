@@ -80,6 +80,9 @@ class Call:
     raw_path: str = ""
     """The path as sent, still percent-encoded (`path` is decoded)."""
     seq: int = field(default=0, compare=False)
+    fuzzy: bool = False
+    """Served only by document distance (path score 70): strict mode fails the test for it
+    unless `allow_fuzzy` is set."""
 
     @property
     def text(self) -> str:

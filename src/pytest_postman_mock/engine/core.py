@@ -14,6 +14,7 @@ from typing import Callable, Optional
 from ..collection import Collection, Environment, load_collection, load_environment
 from ..settings import MockSettings
 from .helpers import HelperCall, resolve_helper
+from .hints import hints
 from .index import CompiledExample, ExampleIndex
 from .matching import Match, Matcher
 from .near_misses import NearMiss, near_misses, selector_miss
@@ -109,5 +110,5 @@ class Engine:
         if match.error in ("unknown-id", "unknown-name"):
             misses: tuple[NearMiss, ...] = (selector_miss(request, match.error[8:]),)
         else:
-            misses = near_misses(self.index, request)
+            misses = (*hints(self.index, request), *near_misses(self.index, request))
         return Outcome(Rendered.json(404, NOT_FOUND), match, misses)

@@ -33,6 +33,7 @@ from ..collection.model import Collection, Environment, Example
 from ..settings import MockSettings
 from . import paths
 from .bodies import FileReader, SavedBody, file_reader
+from .example_paths import resolve_path
 from .paths import Segment, Wildcard
 from .variables import VARIABLE, scope_for, substitute
 
@@ -54,6 +55,10 @@ class CompiledExample:
     body: SavedBody
     variables: Mapping[str, str]
     sort_key: tuple[bool, str, int]
+    path_values: tuple[tuple[int, str, str], ...] = ()
+    """(segment index, name, value) of each `:name` matched as its saved value."""
+    empty_variables: tuple[str, ...] = ()
+    """Variables left as path wildcards because they resolve to empty text."""
 
     @property
     def path(self) -> str:
@@ -120,9 +125,11 @@ def _compile(
         variables = scope_for(collection, example, environment, dict(settings.variables))
         scopes[example.scope] = variables
     url = example.request.url
-    host = substitute(url.host, variables)
-    prefix = "" if "{{" in host else paths.split(host.split("://", 1)[-1].partition("/")[2])
-    segments = (*prefix, *paths.split(substitute(url.path, variables)))
+    resolved = resolve_path(url, variables, settings.path_variable_values)
+    segments = resolved.segments
+    shown = variables
+    if resolved.values:  # a response's {{name}} echoes the saved value it matched
+        shown = {**{name: value for _, name, value in resolved.values}, **variables}
     pattern = tuple(paths.parse_segment(s) for s in segments)
     has_wildcards = settings.match_wildcards and any(isinstance(p, Wildcard) for p in pattern)
     query = tuple(
@@ -141,9 +148,15 @@ def _compile(
         query_wildcards=wild_keys,
         headers=headers,
         body=SavedBody.from_body(example.request.body, content_type, read_file),
-        variables=variables,
+        variables=shown,
         sort_key=(example.id is None, example.id or "", example.order),
+        path_values=resolved.values,
+        empty_variables=resolved.empty,
     )
+
+
+compile_example = _compile
+"""Public name for compiling one example (hints compile requests that have none)."""
 
 
 class ExampleIndex:

@@ -53,6 +53,7 @@ class TestSetup:
     seed: int | None
     url_env: str | None
     outage: Rendered | None = None
+    allow_fuzzy: bool = False
 
 
 def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> Path:
@@ -88,6 +89,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
     """Merge layers (lowest precedence first) into a `TestSetup`, validating each value."""
     settings = MockSettings()
     strict, seed, url_env, outage = True, None, None, None
+    allow_fuzzy = False
     files: dict[str, Path | None] = {"collection": None, "environment": None}
     for layer in layers:
         for name, value in layer.values.items():
@@ -101,6 +103,8 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
                 files[name] = find_file(parsed, layer.bases, label, layer.origin)
             elif name == "strict":
                 strict = parsed
+            elif name == "allow_fuzzy":
+                allow_fuzzy = parsed
             elif name == "seed":
                 seed = parsed
             elif name == "url_env":
@@ -117,7 +121,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
             '@pytest.mark.postman_mock("api.postman_collection.json")'
         )
     key = ServerKey(collection, files["environment"], settings)
-    return TestSetup(key, strict, seed, url_env, outage)
+    return TestSetup(key, strict, seed, url_env, outage, allow_fuzzy)
 
 
 def build_outage(spec: dict[str, Any] | None, value: Any, origin: str) -> Rendered | None:

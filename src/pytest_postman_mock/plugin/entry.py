@@ -196,7 +196,7 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
     seed = setup.seed if setup.seed is not None else session.seed
     server.app.begin_test(item.nodeid, derive_seed(seed, item.nodeid))
     server.app.outage = setup.outage
-    handle = PostmanMock(server, item.nodeid, setup.strict)
+    handle = PostmanMock(server, item.nodeid, setup.strict, setup.allow_fuzzy)
     item.stash[HANDLE] = handle
     previous: str | None = None
     if setup.url_env:

@@ -21,10 +21,13 @@ if TYPE_CHECKING:
 class PostmanMock(MockAPI):
     """The mock server as one test sees it: its URL, its calls, its overrides."""
 
-    def __init__(self, server: MockServer, test_id: str, strict: bool = True) -> None:
+    def __init__(
+        self, server: MockServer, test_id: str, strict: bool = True, allow_fuzzy: bool = False
+    ) -> None:
         self.server = server
         self.test_id = test_id
         self.strict = strict
+        self.allow_fuzzy = allow_fuzzy
 
     @property
     def url(self) -> str:
@@ -54,8 +57,14 @@ class PostmanMock(MockAPI):
         return self.calls.last
 
     def strict_failures(self) -> list[Call]:
-        """Calls that strict mode fails the test for: unmatched ones and server errors."""
-        return [c for c in self.calls if c.kind in Kind.FAILING]
+        """Calls that strict mode fails the test for: unmatched ones, server errors, and
+        (unless `allow_fuzzy`) calls served only by document distance."""
+        return [
+            c
+            for c in self.calls
+            if c.kind in Kind.FAILING
+            or (c.fuzzy and c.kind == Kind.MATCHED and not self.allow_fuzzy)
+        ]
 
     def __repr__(self) -> str:
         return f"<PostmanMock {self.server.collection.name!r} at {self.url} for {self.test_id}>"

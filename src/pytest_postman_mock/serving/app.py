@@ -348,6 +348,12 @@ class MockApp:
             for k, v in request.headers.items()
         )
         sent = answer.response
+        fuzzy = bool(outcome and outcome.match and outcome.match.fuzzy)
+        if fuzzy and example is not None:
+            answer.notes.append(
+                f"fuzzy match: served only by document distance from {example.example.label!r}"
+                f" ({example.method} {example.path})"
+            )
         call = Call(
             method=request.method,
             path=request.path,
@@ -369,5 +375,6 @@ class MockApp:
             request_name=example.example.item_name if example else answer.request_name,
             kind=answer.kind,
             raw_path=raw_path(request.environ),
+            fuzzy=fuzzy,
         )
         return self.journal.append(call)
