@@ -24,6 +24,8 @@ from typing import Any, Callable
 from .errors import SettingsError, did_you_mean
 
 DELAY_PRESETS = {"2g": 300, "3g": 100}
+SEED_LIMIT = 2**63
+"""Seeds are whole numbers below this, wherever they are given or picked at random."""
 MAX_DELAY_MS = 180_000
 
 
@@ -154,7 +156,7 @@ def _optional_text(value: Any) -> str | None:
 def _seed(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return _int_in(0, 2**63 - 1)(value)
+    return _int_in(0, SEED_LIMIT - 1)(value)
 
 
 def _variables(value: Any) -> tuple[tuple[str, str], ...]:

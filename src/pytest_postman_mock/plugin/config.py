@@ -54,6 +54,8 @@ class TestSetup:
     url_env: str | None
     outage: Rendered | None = None
     allow_fuzzy: bool = False
+    test_seed: int | None = None
+    """A marker's `seed=`: the test's own seed (not one derived from it and the test id)."""
 
 
 def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> Path:
@@ -83,13 +85,15 @@ class Layer:
     values: Mapping[str, Any]
     bases: Sequence[Path]
     label: Callable[[str], str] = _same
+    per_test: bool = False
+    """A marker's values (its `seed` is the test's own seed)."""
 
 
 def combine(layers: Sequence[Layer]) -> TestSetup:
     """Merge layers (lowest precedence first) into a `TestSetup`, validating each value."""
     settings = MockSettings()
     strict, seed, url_env, outage = True, None, None, None
-    allow_fuzzy = False
+    allow_fuzzy, test_seed = False, None
     files: dict[str, Path | None] = {"collection": None, "environment": None}
     for layer in layers:
         for name, value in layer.values.items():
@@ -107,6 +111,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
                 allow_fuzzy = parsed
             elif name == "seed":
                 seed = parsed
+                test_seed = parsed if layer.per_test else None
             elif name == "url_env":
                 url_env = parsed
             elif name == "outage":
@@ -121,7 +126,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
             '@pytest.mark.postman_mock("api.postman_collection.json")'
         )
     key = ServerKey(collection, files["environment"], settings)
-    return TestSetup(key, strict, seed, url_env, outage, allow_fuzzy)
+    return TestSetup(key, strict, seed, url_env, outage, allow_fuzzy, test_seed)
 
 
 def build_outage(spec: dict[str, Any] | None, value: Any, origin: str) -> Rendered | None:

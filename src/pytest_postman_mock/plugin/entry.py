@@ -22,6 +22,7 @@ from ..calls.log import Kind
 from ..engine.dynamic import derive_seed
 from ..errors import PostmanMockError, SettingsError
 from ..serving.server import MockServer
+from ..settings import SEED_LIMIT
 from . import hookspecs
 from .config import OPTIONS, marker_doc, validate_global
 from .fixture import PostmanMock
@@ -80,7 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
     elif seed_text is not None:
         session.seed = int(seed_text)
     else:
-        session.seed = random.randrange(2**32)
+        session.seed = random.randrange(SEED_LIMIT)
     config.stash[SESSION] = session
 
 
@@ -190,11 +191,14 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
     item = request.node
     try:
         setup = session.setup_for(item)
-        server = session.server_for(setup.server)
+        server = session.enter(setup.server)
     except PostmanMockError as problem:
         pytest.fail(f"postman_mock: {problem}", pytrace=False)
-    seed = setup.seed if setup.seed is not None else session.seed
-    server.app.begin_test(item.nodeid, derive_seed(seed, item.nodeid))
+    if setup.test_seed is not None:  # the marker's seed is the test's, as MockServer(seed=)
+        seed = derive_seed(setup.test_seed, "")
+    else:
+        seed = derive_seed(setup.seed if setup.seed is not None else session.seed, item.nodeid)
+    server.app.begin_test(item.nodeid, seed)
     server.app.outage = setup.outage
     handle = PostmanMock(server, item.nodeid, setup.strict, setup.allow_fuzzy)
     item.stash[HANDLE] = handle
@@ -211,6 +215,7 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
             else:
                 os.environ[setup.url_env] = previous
         server.app.begin_test(None)
+        session.leave(server)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -40,8 +40,8 @@ class PostmanMock(MockAPI):
 
     @property
     def settings(self) -> MockSettings:
-        """The settings of the server this test runs against (ini, command line, marker)."""
-        return self.server.settings
+        """The settings this test runs with (ini, command line, marker)."""
+        return self.server.app.settings
 
     @property
     def calls(self) -> CallLog:

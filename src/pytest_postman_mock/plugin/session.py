@@ -19,6 +19,7 @@ import pytest
 
 from ..calls.describe import call_line, describe_unmatched
 from ..calls.log import Call, Kind
+from ..engine.core import Engine
 from ..errors import PostmanMockError
 from ..report.coverage import coverage
 from ..report.records import collection_record
@@ -38,6 +39,11 @@ class MockSession:
         self.on_start = on_start
         self.servers: dict[ServerKey, MockServer] = {}
         self.failures: dict[ServerKey, str] = {}
+        self.by_port: dict[tuple[str, int], MockServer] = {}
+        """With a fixed port: the one server listening on it in this process."""
+        self.home: dict[int, tuple[ServerKey, Engine]] = {}
+        self.guests: dict[ServerKey, Engine] = {}
+        """Engines for tests whose settings differ from their fixed-port server's."""
         self.worker_records: list[list[dict[str, Any]]] = []
         """What pytest-xdist workers reported back (in the controller)."""
         worker = getattr(config, "workerinput", {}).get("workerid", "")
@@ -65,7 +71,8 @@ class MockSession:
         for mark in reversed(list(item.iter_markers("postman_mock"))):
             origin = f"@pytest.mark.postman_mock on {item.nodeid}"
             values = marker_values(mark.args, mark.kwargs, origin)
-            layers.append(Layer(origin, values, [Path(item.path).parent, self.config.rootpath]))
+            bases = [Path(item.path).parent, self.config.rootpath]
+            layers.append(Layer(origin, values, bases, per_test=True))
         return combine(layers)
 
     def server_for(self, key: ServerKey) -> MockServer:
@@ -95,13 +102,53 @@ class MockSession:
             self.servers[key] = server
         return server
 
+    def enter(self, key: ServerKey) -> MockServer:
+        """The server a test with `key` runs against, serving that key's engine.
+
+        With a fixed port there is one listening server per process: a test whose
+        markers change server settings (or the collection) gets its own engine on that
+        server for its duration (`leave` puts the server's own engine back).
+        """
+        port = key.settings.port
+        if not port:
+            return self.server_for(key)
+        host = (key.settings.host, port)
+        server = self.by_port.get(host)
+        if server is None:
+            server = self.by_port[host] = self.server_for(key)
+            self.home[id(server)] = (key, server.engine)
+        home_key, home = self.home[id(server)]
+        if key != home_key:
+            engine = self.guests.get(key)
+            if engine is None:
+                engine = self.guests[key] = self._guest(key)
+            server.app.use_engine(engine)
+        return server
+
+    def _guest(self, key: ServerKey) -> Engine:
+        if key in self.failures:
+            raise PostmanMockError(self.failures[key])
+        try:
+            return Engine.from_files(key.collection, key.environment, key.settings)
+        except PostmanMockError as problem:
+            self.failures[key] = str(problem)
+            raise
+
+    def leave(self, server: MockServer) -> None:
+        """After a test: the server serves its own engine again."""
+        own = self.home.get(id(server))
+        if own is not None and server.engine is not own[1]:
+            server.app.use_engine(own[1])
+
     def close(self) -> None:
         for server in self.servers.values():
             server.stop()
 
     def data(self, with_calls: bool) -> list[dict[str, Any]]:
-        """Each server's counts and coverage (and calls), as plain data that merges."""
-        return [
+        """Each server's counts and coverage (and calls), as plain data that merges;
+        fixed-port guests' coverage is added to their collection's (their calls are in the
+        server's log already)."""
+        records = [
             collection_record(
                 server.collection.name,
                 str(key.collection),
@@ -112,6 +159,13 @@ class MockSession:
             )
             for key, server in self.servers.items()
         ]
+        for key, engine in self.guests.items():
+            server = self.by_port[(key.settings.host, key.settings.port)]
+            served = coverage(engine.index.examples, server.app.served)
+            records.append(
+                collection_record(engine.collection.name, str(key.collection), (), served, 0, {})
+            )
+        return merge([records])
 
 
 def merge(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:

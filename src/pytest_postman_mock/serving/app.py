@@ -31,7 +31,7 @@ from ..engine.dynamic import DynamicValues, derive_seed
 from ..engine.matching import Match
 from ..engine.plans import Rendered
 from ..engine.request import Incoming
-from ..settings import MAX_DELAY_MS
+from ..settings import MAX_DELAY_MS, SEED_LIMIT
 from .wsgi_keys import BODY_READ
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ class MockApp:
         self.settings = engine.settings
         self.journal = journal or Journal(self.settings.max_calls)
         seed = self.settings.seed
-        self.seed: int = random.randrange(2**63) if seed is None else seed
+        self.seed: int = random.randrange(SEED_LIMIT) if seed is None else seed
         """The seed of `{{$random...}}` values: the setting, else a fresh one per server."""
         self.current_test: str | None = None
         self._dynamic = DynamicValues(derive_seed(self.seed, ""))
@@ -168,6 +168,12 @@ class MockApp:
             self._dynamic = DynamicValues(seed)
         self.outage = None
         self.overrides.clear()
+
+    def use_engine(self, engine: Engine) -> None:
+        """Serve `engine` (and its settings) from the next call on: a test whose marker
+        changes server settings on a fixed port gets them on the port's one server."""
+        self.engine = engine
+        self.settings = engine.settings
 
     def dynamic(self, name: str) -> str | None:
         with self._dynamic_lock:
