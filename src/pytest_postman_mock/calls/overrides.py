@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine import paths
 from ..engine.index import CompiledExample
-from ..engine.plans import _UNSET, Rendered, canned
+from ..engine.plans import _UNSET, Rendered, ResponsePlan, canned
 from ..errors import SettingsError
 from ..settings import parse
-from .log import path_matches
+from .log import path_captures, path_matches
 
 if TYPE_CHECKING:
     from ..engine.core import Engine
@@ -38,6 +38,8 @@ class Reply:
     response: Rendered | None = None
     example: CompiledExample | None = None
     delay: int = 0
+    plan: ResponsePlan | None = None
+    """`response` with its `{{...}}` compiled, when it has any (rendered per call)."""
 
 
 @dataclass(eq=False)
@@ -98,6 +100,10 @@ class Override:
         tb: TracebackType | None,
     ) -> None:
         self.remove()
+
+    def captures(self, path: str) -> dict[str, str]:
+        """What a `/users/:id` path template of this rule takes from a call's path."""
+        return path_captures(self.path, path) if self.path else {}
 
     def describe(self) -> str:
         target = (
@@ -238,7 +244,7 @@ def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
         body=spec.get("body"),
         headers=spec.get("headers"),
     )
-    return Reply(response=response, delay=delay)
+    return Reply(response=response, delay=delay, plan=ResponsePlan.templated(response))
 
 
 def build(

@@ -288,7 +288,15 @@ class MockApp:
             )
         else:
             assert reply.response is not None
-            answer.settle(Kind.OVERRIDE, self._cors(reply.response))
+            response = reply.response
+            if reply.plan is not None:  # templated like an example's body
+                found = outcome.match if outcome and outcome.example else None
+                captures = {**(found.captures if found else {}), **rule.captures(path)}
+                variables = found.example.variables if found and found.example else None
+                response = answer.engine.render_plan(
+                    reply.plan, incoming, captures, variables, self.dynamic
+                )
+            answer.settle(Kind.OVERRIDE, self._cors(response))
 
     def _cors(self, rendered: Rendered) -> Rendered:
         if not self.settings.cors:
