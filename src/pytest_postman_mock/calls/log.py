@@ -82,6 +82,10 @@ class Call:
     raw_path: str = ""
     """The path as sent, still percent-encoded (`path` is decoded)."""
     seq: int = field(default=0, compare=False)
+    request_label: str | None = None
+    """The matched request's full name, `Folder / Request` (request names may repeat)."""
+    example_label: str | None = None
+    """The served example's full name, `Folder / Request / Example`."""
     fuzzy: bool = False
     """Served only by document distance (path score 70): strict mode fails the test for it
     unless `allow_fuzzy` is set."""

@@ -25,6 +25,7 @@ from ..engine.index import CompiledExample
 from ..engine.plans import _UNSET, Rendered, ResponsePlan, canned
 from ..errors import SettingsError
 from ..settings import parse
+from . import names
 from .log import path_captures, path_matches
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class Override:
         )
 
     def takes(self, method: str, path: str, request_name: str | None) -> bool:
+        """`request_name` is the matched request's full label (`Folder / Request`)."""
         if self.request_name is not None:
             return request_name == self.request_name and (
                 self.method is None or self.method == method
@@ -216,11 +218,11 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
 
 
 def _example_named(engine: Engine, name: str) -> CompiledExample:
-    found = engine.index.by_name.get(name)
-    if not found:
-        names = [c.example.name for c in engine.index.examples]
-        raise SettingsError(f"override: no example is named {name!r}{_suggest(name, names)}")
-    return found[0]
+    found = names.one_example(engine, name, "override: example")
+    if found is None:
+        labels = [c.example.name for c in engine.index.examples]
+        raise SettingsError(f"override: no example is named {name!r}{_suggest(name, labels)}")
+    return next(c for c in engine.index.examples if c.example is found)
 
 
 def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
@@ -271,24 +273,27 @@ def build(
     sequence = responses is not None
     if path is None:
         items = engine.collection.items
-        names = [item.name for item in items]
-        if selector not in names:
+        labels = [item.name for item in items]
+        label = names.one_request(engine, selector, "override: request")
+        if label is None:
             if selector.upper() in METHODS:
                 some = next((c for c in engine.index.examples), None)
                 path_hint = some.path if some else "/path"
-                name_hint = names[0] if names else "Request name"
+                name_hint = labels[0] if labels else "Request name"
                 raise SettingsError(
                     f"override: {selector!r} needs a path, as in override({selector!r}, "
                     f"{path_hint!r}, ...), or name a request, as in override({name_hint!r}, ...)"
                 )
             raise SettingsError(
                 f"override: the collection has no request named {selector!r}"
-                f"{_suggest(selector, names)}"
+                f"{_suggest(selector, labels)}"
             )
         scope = tuple(
-            (c.method, c.path) for c in engine.index.examples if c.example.item_name == selector
+            (c.method, c.path)
+            for c in engine.index.examples
+            if names.request_label(c.example) == label
         )
-        return Override(None, None, selector, replies, times, sequence, scope)
+        return Override(None, None, label, replies, times, sequence, scope)
     method = selector.upper()
     if not _TOKEN.fullmatch(selector):
         hint = f"; to override the request {selector!r}, give no path" if not adhoc else ""

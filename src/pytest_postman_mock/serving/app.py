@@ -24,6 +24,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from ..calls.log import Call, Journal, Kind
+from ..calls.names import request_label
 from ..calls.overrides import OverrideSet
 from ..engine.bodies import IncomingBody
 from ..engine.core import Engine, Outcome
@@ -104,6 +105,8 @@ class Answer:
     """A delay the chosen answer asks for (an override's), instead of the setting."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
+    request_label: str | None = None
+    """The same request's full label, `Folder / Request`."""
 
     def settle(self, kind: str, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
@@ -267,9 +270,12 @@ class MockApp:
         if taken is None:
             outcome = answer.engine.respond(incoming, self.dynamic)
             if len(self.overrides):
-                name = outcome.example.example.item_name if outcome.example else None
-                answer.request_name = name
-                taken = self.overrides.take(incoming.method, path, name, matched=True)
+                matched = outcome.example.example if outcome.example else None
+                answer.request_name = matched.item_name if matched else None
+                answer.request_label = request_label(matched) if matched else None
+                taken = self.overrides.take(
+                    incoming.method, path, answer.request_label, matched=True
+                )
         if taken is None:
             assert outcome is not None
             kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
@@ -387,6 +393,8 @@ class MockApp:
             error=answer.error,
             notes=tuple(answer.notes),
             request_name=example.example.item_name if example else answer.request_name,
+            request_label=request_label(example.example) if example else answer.request_label,
+            example_label=example.example.label if example else None,
             kind=answer.kind,
             raw_path=raw_path(request.environ),
             fuzzy=fuzzy,
