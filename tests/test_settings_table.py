@@ -48,6 +48,7 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "strict": ("false", False),
     "path_variable_values": ("false", False),
     "allow_fuzzy": ("true", True),
+    "summary": ("all", "all"),
     "url_env": ("MOCK_URL", "MOCK_URL"),
     "outage": ("503", 503),
 }
@@ -88,6 +89,8 @@ def test_probe(postman_mock, request):
     seen = {f: getattr(settings, f) for f in settings.__dataclass_fields__}
     seen["strict"] = postman_mock.strict
     seen["allow_fuzzy"] = postman_mock.allow_fuzzy
+    seen["summary"] = request.config.stash[__import__("pytest_postman_mock.plugin.entry",
+        fromlist=["SESSION"]).SESSION].summary_mode()
     seen["url_env"] = "MOCK_URL" if os.environ.get("MOCK_URL") == postman_mock.url else None
     seen["collection"] = postman_mock.server.collection.name
     seen["environment"] = postman_mock.server.engine.environment is not None

@@ -187,6 +187,16 @@ def _name(value: Any) -> str | None:
     return value.strip() or None
 
 
+SUMMARY_MODES = ("short", "all", "off")
+
+
+def _summary(value: Any) -> str:
+    word = str(value).strip().lower()
+    if word not in SUMMARY_MODES:
+        raise ValueError(f"expected one of {', '.join(SUMMARY_MODES)}")
+    return word
+
+
 OUTAGE_FIELDS = frozenset({"status", "json", "body", "headers"})
 
 
@@ -388,6 +398,15 @@ SETTINGS: tuple[Setting, ...] = (
         PYTEST,
         server=False,
         default="false",
+    ),
+    Setting(
+        "summary",
+        _summary,
+        "End-of-session summary: short (with -v, the first never-served examples), all, off.",
+        Place.INI | Place.COMMAND_LINE,
+        server=False,
+        default="short",
+        metavar="MODE",
     ),
     Setting(
         "strict",

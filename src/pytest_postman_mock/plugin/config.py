@@ -9,6 +9,7 @@ where it came from; the plugin turns it into a `pytest.UsageError`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -62,11 +63,31 @@ def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> P
     """The first existing `value` under `bases`; the error lists every place looked."""
     candidate = Path(value).expanduser()
     tried = [candidate] if candidate.is_absolute() else [base / candidate for base in bases]
+    tried = list(dict.fromkeys(p.resolve() for p in tried))  # each place once
     for path in tried:
         if path.is_file():
-            return path.resolve()
+            return path
     looked = "\n".join(f"  - {p}" for p in tried)
-    raise SettingsError(f"{origin}: {setting} file {value!r} not found; looked in:\n{looked}")
+    near = _near_files(tried)
+    hint = f"\n{near}" if near else ""
+    raise SettingsError(
+        f"{origin}: {setting} file {value!r} not found; looked in:\n{looked}{hint}"
+    )
+
+
+def _near_files(tried: Sequence[Path]) -> str:
+    """`did you mean` with the files next to the places looked whose names are close."""
+    found: list[str] = []
+    for path in tried:
+        try:
+            names = [p.name for p in path.parent.iterdir() if p.is_file()]
+        except OSError:
+            continue
+        close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
+        found += [str(path.parent / name) for name in close]
+    if not found:
+        return ""
+    return "did you mean:\n" + "\n".join(f"  - {p}" for p in dict.fromkeys(found))
 
 
 def _same(name: str) -> str:
@@ -112,6 +133,8 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
             elif name == "seed":
                 seed = parsed
                 test_seed = parsed if layer.per_test else None
+            elif name == "summary":
+                pass  # the session's, read by MockSession.summary_mode
             elif name == "url_env":
                 url_env = parsed
             elif name == "outage":

@@ -19,12 +19,14 @@ import pytest
 
 from ..calls.describe import call_line, describe_unmatched
 from ..calls.log import Call, Kind
+from ..collection import Collection, Environment, load_collection, load_environment
 from ..engine.core import Engine
-from ..errors import PostmanMockError
+from ..errors import PostmanMockError, plural
 from ..report.coverage import coverage
 from ..report.records import collection_record
 from ..report.viewer import save_report
 from ..serving.server import MockServer
+from ..settings import parse
 from .config import OPTIONS, Layer, ServerKey, TestSetup, combine, marker_values
 
 ServerHook = Callable[[MockServer], None]
@@ -42,8 +44,11 @@ class MockSession:
         self.by_port: dict[tuple[str, int], MockServer] = {}
         """With a fixed port: the one server listening on it in this process."""
         self.home: dict[int, tuple[ServerKey, Engine]] = {}
+        self.files: dict[Path, Collection | Environment] = {}
         self.guests: dict[ServerKey, Engine] = {}
         """Engines for tests whose settings differ from their fixed-port server's."""
+        self.report_path: Path | None = None
+        """Where `--postman-mock-report` wrote, once it has."""
         self.worker_records: list[list[dict[str, Any]]] = []
         """What pytest-xdist workers reported back (in the controller)."""
         worker = getattr(config, "workerinput", {}).get("workerid", "")
@@ -64,6 +69,14 @@ class MockSession:
                 lambda name: by_name[name].flag,
             ),
         ]
+
+    def summary_mode(self) -> str:
+        """`summary` from the command line, else ini, else "short"."""
+        for layer in reversed(self.global_layers):
+            value = layer.values.get("summary")
+            if value not in (None, ""):
+                return str(parse("summary", value, layer.origin, layer.label("summary")))
+        return "short"
 
     def setup_for(self, item: pytest.Item) -> TestSetup:
         """The merged settings for one test (its markers over the command line over ini)."""
@@ -89,7 +102,8 @@ class MockSession:
             if settings.port and self.worker_number:
                 settings = replace(settings, port=settings.port + self.worker_number)
             try:
-                server = MockServer(key.collection, key.environment, settings).start()
+                collection, environment = self.load(key)
+                server = MockServer(collection, environment, settings).start()
             except PostmanMockError as problem:
                 self.failures[key] = str(problem)
                 raise
@@ -101,6 +115,20 @@ class MockSession:
                 self.on_start(server)
             self.servers[key] = server
         return server
+
+    def load(self, key: ServerKey) -> tuple[Collection, Environment | None]:
+        """The key's collection and environment, each file read once per session."""
+        collection = self.files.get(key.collection)
+        if collection is None:
+            collection = self.files[key.collection] = load_collection(key.collection)
+        environment = None
+        if key.environment is not None:
+            environment = self.files.get(key.environment)
+            if environment is None:
+                environment = self.files[key.environment] = load_environment(key.environment)
+        assert isinstance(collection, Collection)
+        assert environment is None or isinstance(environment, Environment)
+        return collection, environment
 
     def enter(self, key: ServerKey) -> MockServer:
         """The server a test with `key` runs against, serving that key's engine.
@@ -129,7 +157,7 @@ class MockSession:
         if key in self.failures:
             raise PostmanMockError(self.failures[key])
         try:
-            return Engine.from_files(key.collection, key.environment, key.settings)
+            return Engine(*self.load(key), key.settings)
         except PostmanMockError as problem:
             self.failures[key] = str(problem)
             raise
@@ -188,9 +216,18 @@ def merge(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def summary_lines(records: Iterable[dict[str, Any]], verbose: bool) -> list[str]:
-    """Per collection: calls, unmatched, and the examples never served (listed with -v)."""
+NEVER_SERVED_SHOWN = 10
+"""With -v, how many never-served examples each collection lists (summary=all: every one)."""
+
+
+def summary_lines(
+    records: Iterable[dict[str, Any]], verbose: bool, mode: str = "short"
+) -> list[str]:
+    """Per collection: calls, unmatched, and the examples never served (listed with -v, up
+    to `NEVER_SERVED_SHOWN` of them; `mode` "all" lists every one, "off" says nothing)."""
     lines: list[str] = []
+    if mode == "off":
+        return lines
     for record in records:
         total = sum(record["kinds"].values())
         unmatched = record["kinds"].get(Kind.UNMATCHED, 0)
@@ -199,14 +236,21 @@ def summary_lines(records: Iterable[dict[str, Any]], verbose: bool) -> list[str]
         served = len(rows) - len(missing)
         percent = f" ({100 * served // len(rows)}%)" if rows else ""
         lines.append(
-            f'"{record["name"]}" ({Path(record["file"]).name}): {total} call(s), '
-            f"{unmatched} unmatched; {served} of {len(rows)} examples served{percent}"
+            f'"{record["name"]}" ({Path(record["file"]).name}): {plural(total, "call")}, '
+            f"{unmatched} unmatched; {served} of {plural(len(rows), 'example')} served{percent}"
         )
-        if missing and verbose:
+        if missing and (verbose or mode == "all"):
+            shown = missing if mode == "all" else missing[:NEVER_SERVED_SHOWN]
             lines.append("  never served:")
-            lines += [f"    {row['method']} {row['path']}  {row['label']}" for row in missing]
+            lines += [f"    {row['method']} {row['path']}  {row['label']}" for row in shown]
+            if len(shown) < len(missing):
+                rest = len(missing) - len(shown)
+                lines.append(
+                    f"    ... and {plural(rest, 'more example')} "
+                    "(--postman-mock-summary=all lists them all)"
+                )
         elif missing:
-            lines.append(f"  {len(missing)} example(s) never served (-v lists them)")
+            lines.append(f"  {plural(len(missing), 'example')} never served (-v lists them)")
     return lines
 
 
