@@ -58,8 +58,11 @@ def test_a_qualified_request_name_overrides_only_that_request(twins: MockServer)
 def test_an_ambiguous_example_name_is_refused_and_a_qualified_one_served(
     twins: MockServer,
 ) -> None:
-    with pytest.raises(SettingsError, match="example 'OK' is ambiguous: it names "
-                       "'Admin / Get user / OK', 'Public / Get user / OK'"):
+    with pytest.raises(
+        SettingsError,
+        match="example 'OK' is ambiguous: it names "
+        "'Admin / Get user / OK', 'Public / Get user / OK'",
+    ):
         twins.override("GET", "/users/:id", example="OK")
     twins.override("GET", "/users/:id", example="Admin / Get user / OK")
     assert requests.get(twins.url_for("/users/1"), timeout=5).text == "admin"

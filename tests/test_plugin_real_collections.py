@@ -81,7 +81,9 @@ def test_plain(postman_mock):
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "-n 2"])
-def test_a_fixed_port_works_with_every_marker(pytester: pytest.Pytester, workers: list[str]) -> None:
+def test_a_fixed_port_works_with_every_marker(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
     write_api(pytester.path)
     port = free_port_pair()
     pytester.makeini(

@@ -21,11 +21,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, TextIO
 
+from . import __version__
 from .calls.describe import call_line
 from .calls.log import Call
 from .engine import lint
 from .engine.core import Engine
-from . import __version__
 from .errors import PostmanMockError, plural
 from .report.viewer import save_report
 from .serving import viewer_app

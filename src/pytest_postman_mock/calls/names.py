@@ -33,7 +33,9 @@ def requests_named(engine: Engine, name: str) -> list[str]:
     """Full labels of the requests `name` fits (bare or qualified)."""
     return list(
         dict.fromkeys(
-            request_label(item) for item in engine.collection.items if _fits(name, request_label(item))
+            request_label(item)
+            for item in engine.collection.items
+            if _fits(name, request_label(item))
         )
     )
 

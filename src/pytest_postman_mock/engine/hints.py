@@ -22,9 +22,9 @@ from .near_misses import NearMiss
 from .request import Incoming
 from .variables import substitute
 
-_FACTS: weakref.WeakKeyDictionary[
-    ExampleIndex, tuple[list[CompiledExample], tuple[str, ...]]
-] = weakref.WeakKeyDictionary()
+_FACTS: weakref.WeakKeyDictionary[ExampleIndex, tuple[list[CompiledExample], tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _facts(index: ExampleIndex) -> tuple[list[CompiledExample], tuple[str, ...]]:
@@ -45,8 +45,7 @@ def _facts(index: ExampleIndex) -> tuple[list[CompiledExample], tuple[str, ...]]
             if not item.examples
         ]
         counts = Counter(
-            host_prefix(substitute(c.example.request.url.host, c.variables))
-            for c in index.examples
+            host_prefix(substitute(c.example.request.url.host, c.variables)) for c in index.examples
         )
         prefix: tuple[str, ...] = ()
         if counts:

@@ -134,7 +134,9 @@ class ResponsePlan:
         if "{{" not in text and not any("{{" in v for _, v in response.headers):
             return None
         headers = tuple((k, Template.compile(v)) for k, v in response.headers)
-        return cls(response.status, Template.compile(response.reason), headers, Template.compile(text))
+        return cls(
+            response.status, Template.compile(response.reason), headers, Template.compile(text)
+        )
 
     def _head(self, context: RenderContext) -> tuple[str, tuple[tuple[str, str], ...]]:
         reason = header_safe(self.reason.render(context)) or reason_phrase(self.code)

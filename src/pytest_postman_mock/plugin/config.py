@@ -70,9 +70,7 @@ def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> P
     looked = "\n".join(f"  - {p}" for p in tried)
     near = _near_files(tried)
     hint = f"\n{near}" if near else ""
-    raise SettingsError(
-        f"{origin}: {setting} file {value!r} not found; looked in:\n{looked}{hint}"
-    )
+    raise SettingsError(f"{origin}: {setting} file {value!r} not found; looked in:\n{looked}{hint}")
 
 
 def _near_files(tried: Sequence[Path]) -> str:

@@ -145,7 +145,7 @@ class MockSession:
         if server is None:
             server = self.by_port[host] = self.server_for(key)
             self.home[id(server)] = (key, server.engine)
-        home_key, home = self.home[id(server)]
+        home_key = self.home[id(server)][0]
         if key != home_key:
             engine = self.guests.get(key)
             if engine is None:
