@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from pytest_postman_mock import MockServer
+from pytest_postman_mock.settings import SEED_LIMIT, parse
 
 from . import builders
 
@@ -51,30 +52,33 @@ def free_port_pair() -> int:
 
 
 FIXED_PORT_TESTS = """
-import os, pytest, requests
+import pytest, requests
 
-def port_ok(postman_mock):
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    assert postman_mock.url.endswith(f":{{{port} + int(worker[2:])}}")
+@pytest.fixture
+def port_ok(request):
+    worker = getattr(request.config, "workerinput", {{}}).get("workerid", "gw0")
+    def check(postman_mock):
+        assert postman_mock.url.endswith(f":{{{port} + int(worker[2:])}}")
+    return check
 
 @pytest.mark.postman_mock(delay=1)
-def test_delay(postman_mock):
+def test_delay(postman_mock, port_ok):
     port_ok(postman_mock)
     assert postman_mock.settings.delay == 1
     assert requests.get(postman_mock.url_for("/hello")).text.startswith("hi collection")
 
 @pytest.mark.postman_mock(match_body=True)
-def test_match_body(postman_mock):
+def test_match_body(postman_mock, port_ok):
     port_ok(postman_mock)
     assert postman_mock.settings.match_body
     assert requests.get(postman_mock.url_for("/hello")).status_code == 200
 
 @pytest.mark.postman_mock(variables={{"who": "marker"}})
-def test_variables(postman_mock):
+def test_variables(postman_mock, port_ok):
     port_ok(postman_mock)
     assert requests.get(postman_mock.url_for("/hello")).text.startswith("hi marker")
 
-def test_plain(postman_mock):
+def test_plain(postman_mock, port_ok):
     port_ok(postman_mock)
     assert requests.get(postman_mock.url_for("/hello")).text.startswith("hi collection")
 """
@@ -301,3 +305,16 @@ def test_one_example_is_singular_and_the_report_says_where_it_went(
         ]
     )
     assert (pytester.path / "out" / "report.json").is_file()
+
+
+def test_pytest_and_serve_take_the_same_seed_range(pytester: pytest.Pytester) -> None:
+    largest = SEED_LIMIT - 1
+    assert parse("seed", str(largest), "serve") == largest  # serve --seed uses this parser
+    write_api(pytester.path)
+    pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
+    pytester.makepyfile(test_seed="def test_it(postman_mock):\n    pass\n")
+    result = pytester.runpytest(f"--postman-mock-seed={largest}")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"postman-mock: seed {largest} *"])
+    too_big = pytester.runpytest(f"--postman-mock-seed={SEED_LIMIT}")
+    assert too_big.ret == pytest.ExitCode.USAGE_ERROR

@@ -204,3 +204,13 @@ def test_the_matcher_reports_the_fuzzy_tier() -> None:
     matcher = Matcher(ExampleIndex(parse_document(document)))
     assert matcher.match(get("/sales/europes")).fuzzy
     assert not matcher.match(get("/sales/europe")).fuzzy
+
+
+def test_a_fuzzy_call_is_not_unmatched(tmp_path: Path) -> None:
+    document = builders.collection(
+        builders.request("Sales", "/sales/europe", builders.example("Europe", "/sales/europe"))
+    )
+    with MockServer(builders.write(tmp_path / "sales.json", document)) as server:
+        assert requests.get(server.url_for("/sales/europes"), timeout=5).status_code == 200
+        server.assert_no_unmatched()  # served, only strict mode in pytest objects to it
+        assert server.calls.last is not None and server.calls.last.fuzzy
