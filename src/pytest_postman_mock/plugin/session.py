@@ -1,7 +1,9 @@
 """The mock servers of one pytest session, and what the session says about them at the end.
 
 One server per distinct collection, environment and server settings, started
-the first time a test asks for it and stopped when the session ends. The end
+the first time a test asks for it and stopped when the session ends; with a fixed
+port, one server per port, serving each test the engine of its own settings.
+Collection and environment files are read once per session. The end
 of session summary and the JSON report are computed here from every server's
 call log and served-example counts.
 """
