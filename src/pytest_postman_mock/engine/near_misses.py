@@ -68,7 +68,7 @@ def _path_difference(
         elif part.lower() != segment.lower():
             both_ids = paths.is_id(part) and paths.is_id(segment)
             why = f"path segment {position} is {segment!r}, example has {part!r}"
-            saved = next((v for i, v in valued.items() if i == position - 1), None)
+            saved = valued.get(position - 1)
             if saved is not None:
                 why = f"path segment {position} is {segment!r}; {valued_text(saved)}"
             differing.append((both_ids and saved is None, why))
