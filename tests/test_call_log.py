@@ -121,8 +121,14 @@ def test_filters_by_method_path_example_status_matched_and_kind(several_calls: C
         "GET /users/7",
         "GET /users/8",
         "DELETE /users/7",
+    ]
+    assert rows(several_calls.filter(path="/users/**")) == [
+        "GET /users/7",
+        "GET /users/8",
+        "DELETE /users/7",
         "GET /users/7/posts",
     ]
+    assert rows(several_calls.filter(path="/users/*/posts")) == ["GET /users/7/posts"]
     assert rows(several_calls.filter(path="/users/?")) == [
         "GET /users/7",
         "GET /users/8",

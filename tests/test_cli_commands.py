@@ -66,7 +66,7 @@ def test_check_reports_each_kind_of_finding_and_exits_1(tmp_path: Path) -> None:
     assert (
         "duplicate-name: Found: 2 examples share this name, so x-mock-response-name picks by id"
     ) in lines
-    assert lines[-1] == '"Test API": 3 examples, 6 finding(s)'
+    assert lines[-1] == '"Test API": 3 examples, 6 findings'
 
 
 def test_check_is_clean_on_the_example_project() -> None:

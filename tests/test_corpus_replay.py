@@ -47,23 +47,9 @@ ENVIRONMENTS = sorted((CORPUS / "environments").glob("*.json"))
 # Replays that get another example because that is what Postman's documented algorithm
 # does. (collection file, example label) -> (label of the example served instead, why).
 # An entry passes only while that exact other example is served; a stale entry fails
-# `test_replay_totals_and_the_allow_list`.
-ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
-    (
-        "Adyen__adyen-postman__BalancePlatformService-v2.json",
-        "Transfer limits - balance account level / /balanceAccounts/:id/transferLimits/current"
-        " / Get all current transfer limits / OK - The request has succeeded.",
-    ): (
-        "Transfer limits - balance account level"
-        " / /balanceAccounts/:id/transferLimits/:transferLimitId"
-        " / Get the details of a transfer limit / OK - The request has succeeded.",
-        # /balanceAccounts/:id/transferLimits/current and .../:transferLimitId both match
-        # /balanceAccounts/x1/transferLimits/current at the wildcard tier (80): Postman's
-        # scores have no notion of "more literal segments", so the tie rule (id order,
-        # then file order; both are 200) picks the one listed first in the collection.
-        "wildcard paths tie at 80; the tie rule picks the other example",
-    ),
-}
+# `test_replay_totals_and_the_allow_list`. Empty: valued path variables and "specific
+# beats generic" (SPEC.md §2.4) serve every corpus example by its own request.
+ALLOWED: dict[tuple[str, str], tuple[str, str]] = {}
 
 SKIPPED_HEADERS = frozenset(
     {"host", "content-length", "transfer-encoding", "connection", "expect", "keep-alive", "te"}

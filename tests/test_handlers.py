@@ -175,7 +175,7 @@ def test_fits_says_whether_a_call_fits_a_saved_request(users_server: MockServer)
             }
         }
 
-    users_server.route("GET", "/*", handler=answer)
+    users_server.route("GET", "/**", handler=answer)
     assert requests.get(url(users_server, "/users/4"), timeout=5).json() == {
         "get_user": True,
         "list": False,

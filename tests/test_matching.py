@@ -179,15 +179,16 @@ def test_wildcard_tier_ignores_case_and_trailing_slashes_of_the_literal_segments
     assert score_of("/users/{{id}}/posts", "/Users/abc/POSTS/") == 80
 
 
-def test_path_variables_are_wildcards_even_with_a_sample_value() -> None:
+def test_path_variables_are_wildcards_only_with_path_variable_values_off() -> None:
     url = {
         "raw": "{{url}}/users/:userId",
         "path": ["users", ":userId"],
         "variable": [{"key": "userId", "value": "42"}],
     }
-    m = matcher(example("user", url))
+    m = matcher(example("user", url), settings=MockSettings(path_variable_values=False))
     assert m.match(req("/users/42")).score == 80
     assert m.match(req("/users/carol")).captures == {"userId": "carol"}
+    assert matcher(example("user", url)).match(req("/users/42")).score == 100
 
 
 def test_wildcards_inside_a_segment_capture_their_part() -> None:

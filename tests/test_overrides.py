@@ -55,7 +55,7 @@ def test_override_by_request_name(users_server: MockServer) -> None:
     users_server.override("Get user", status=500, json={"error": "boom"})
     assert get(users_server, "/users/42").status_code == 500
     assert get(users_server, "/users").status_code == 200  # "List users" is not "Get user"
-    assert users_server.calls[0].notes == ("override of request 'Get user'",)
+    assert users_server.calls[0].notes == ("override of request 'Users / Get user'",)
 
 
 def test_override_serves_another_saved_example(users_server: MockServer) -> None:

@@ -171,7 +171,7 @@ def test_unknown_marker_argument_suggests_the_right_one(pytester: pytest.Pyteste
     result.stderr.fnmatch_lines(["*unknown postman_mock argument 'dealy' (did you mean 'delay'?)"])
 
 
-def test_broken_collection_fails_the_test_with_the_file_and_pointer(
+def test_broken_collection_stops_the_run_with_the_file_and_pointer(
     pytester: pytest.Pytester,
 ) -> None:
     (pytester.path / "broken.json").write_text(json.dumps({"info": {"name": "x"}, "item": 3}))
@@ -185,9 +185,9 @@ def test_broken_collection_fails_the_test_with_the_file_and_pointer(
     """
     )
     result = pytester.runpytest()
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(
-        ["*postman_mock: *broken.json at /item: expected a list of requests and folders*"]
+    assert result.ret == pytest.ExitCode.USAGE_ERROR  # before any test runs, once
+    result.stderr.fnmatch_lines(
+        ["ERROR: postman_mock: *broken.json at /item: expected a list of requests and folders"]
     )
 
 

@@ -55,7 +55,7 @@ def test_the_marker_records_strict_mode_passes_and_the_summary_says_where(
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
         [
-            "*1 call(s), 0 unmatched, 1 proxied*",
+            "*1 call, 0 unmatched, 1 proxied*",
             f"  recorded 1 example(s) into {api}:",
             "    GET /users/42 -> 200: added '200 OK' under 'Users / Get user'",
         ]

@@ -202,9 +202,9 @@ def test_terminal_summary_counts_calls_and_examples_never_served(shop: pytest.Py
     result.stdout.fnmatch_lines(
         [
             "*= postman mock =*",
-            '"Shop API" (shop.postman_collection.json): 4 call(s), 1 unmatched; '
+            '"Shop API" (shop.postman_collection.json): 4 calls, 1 unmatched; '
             "2 of 4 examples served (50%)",
-            "  2 example(s) never served (-v lists them)",
+            "  2 examples never served (-v lists them)",
         ]
     )
     # Only our section: under CI=true pytest prints full failure messages after it.
@@ -218,7 +218,7 @@ def test_verbose_terminal_summary_lists_the_examples_never_served(shop: pytest.P
     result = shop.runpytest("-v")
     result.stdout.fnmatch_lines(
         [
-            '"Shop API" (shop.postman_collection.json): 4 call(s), 1 unmatched; '
+            '"Shop API" (shop.postman_collection.json): 4 calls, 1 unmatched; '
             "2 of 4 examples served (50%)",
             "  never served:",
             "    GET /items/:sku  Catalog / Get item / Out of stock",

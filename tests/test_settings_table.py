@@ -52,6 +52,9 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "redact_headers": ("X-Session,X-Token", ("X-Session", "X-Token")),
     "allowed_hosts": ("mock.test,api.test", ("mock.test", "api.test")),
     "strict": ("false", False),
+    "path_variable_values": ("false", False),
+    "allow_fuzzy": ("true", True),
+    "summary": ("all", "all"),
     "url_env": ("MOCK_URL", "MOCK_URL"),
     "outage": ("503", 503),
     # proxy and record
@@ -97,6 +100,9 @@ def test_probe(postman_mock, request):
     settings = postman_mock.settings
     seen = {f: getattr(settings, f) for f in settings.__dataclass_fields__}
     seen["strict"] = postman_mock.strict
+    seen["allow_fuzzy"] = postman_mock.allow_fuzzy
+    seen["summary"] = request.config.stash[__import__("pytest_postman_mock.plugin.entry",
+        fromlist=["SESSION"]).SESSION].summary_mode()
     seen["url_env"] = "MOCK_URL" if os.environ.get("MOCK_URL") == postman_mock.url else None
     seen["collection"] = postman_mock.server.collection.name
     seen["environment"] = postman_mock.server.engine.environment is not None

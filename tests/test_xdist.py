@@ -47,7 +47,7 @@ def test_two_workers_with_a_fixed_port(pytester: pytest.Pytester, users_api: Pat
     result.stdout.fnmatch_lines(
         [
             "postman-mock: seed 77 (repeat with --postman-mock-seed=77)",
-            '"Test API" (users.postman_collection.json): 6 call(s), 0 unmatched; '
+            '"Test API" (users.postman_collection.json): 6 calls, 0 unmatched; '
             "1 of 5 examples served (20%)",
         ]
     )

@@ -8,11 +8,13 @@
   language: calls no example matches go to URL and the answers are saved as examples.
 
 Bad input exits with status 2 and one line that names the problem, never a traceback.
+Output cut short by its reader (`postman-mock check api.json | head -1`) ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -21,11 +23,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, TextIO
 
+from . import __version__
 from .calls.describe import call_line
 from .calls.log import Call
 from .engine import lint
 from .engine.core import Engine
-from .errors import PostmanMockError
+from .errors import PostmanMockError, plural
 from .report.viewer import save_report
 from .serving import viewer_app
 from .serving.host_names import HostNames
@@ -42,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="postman-mock",
         description="Serve a Postman collection's saved examples like a Postman mock server.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve a collection over HTTP")
     _serve_arguments(serve)
@@ -248,8 +252,8 @@ def check(args: argparse.Namespace, out: TextIO) -> int:
     for finding in findings:
         print(finding, file=out)
     count = len(engine.index.examples)
-    verdict = f"{len(findings)} finding(s)" if findings else "no findings"
-    print(f'"{engine.collection.name}": {count} examples, {verdict}', file=out)
+    verdict = plural(len(findings), "finding") if findings else "no findings"
+    print(f'"{engine.collection.name}": {plural(count, "example")}, {verdict}', file=out)
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
@@ -260,6 +264,16 @@ def routes(args: argparse.Namespace, out: TextIO) -> int:
     for method, path, examples in rows:
         print(f"{method:<7} {path:<{width}}  {examples}", file=out)
     return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """The reader went away: send what is left of stdout nowhere, so that Python's flush at
+    exit does not print a second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured in tests)
+        pass
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
@@ -287,6 +301,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     except PostmanMockError as problem:
         print(f"postman-mock: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -38,3 +38,8 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """` (did you mean 'x'?)` for the closest of `choices`, or nothing when none is close."""
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=cutoff)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def plural(count: int, word: str) -> str:
+    """`1 example`, `2 examples`: counts in messages read as English."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 from .errors import SettingsError, did_you_mean
 
 DELAY_PRESETS = {"2g": 300, "3g": 100}
+SEED_LIMIT = 2**63
+"""Seeds are whole numbers below this, wherever they are given or picked at random."""
 MAX_DELAY_MS = 180_000
 
 
@@ -77,6 +79,8 @@ class MockSettings:
     max_jsonpath_nodes: int = 100_000
     redact_headers: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    # real collections (issue 15)
+    path_variable_values: bool = True
 
     def with_values(self, values: Mapping[str, Any], origin: str) -> MockSettings:
         """A copy with `values` parsed and applied; a name that is not a server setting is
@@ -163,7 +167,7 @@ def _optional_text(value: Any) -> str | None:
 def _seed(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return _int_in(0, 2**63 - 1)(value)
+    return _int_in(0, SEED_LIMIT - 1)(value)
 
 
 def _variables(value: Any) -> tuple[tuple[str, str], ...]:
@@ -234,6 +238,16 @@ def _timeout(value: Any) -> float:
     if isinstance(value, bool) or not 0 < number <= MAX_PROXY_TIMEOUT:
         raise ValueError(f"expected seconds above 0 and at most {MAX_PROXY_TIMEOUT:g}")
     return number
+
+
+SUMMARY_MODES = ("short", "all", "off")
+
+
+def _summary(value: Any) -> str:
+    word = str(value).strip().lower()
+    if word not in SUMMARY_MODES:
+        raise ValueError(f"expected one of {', '.join(SUMMARY_MODES)}")
+    return word
 
 
 OUTAGE_FIELDS = frozenset({"status", "json", "body", "headers"})
@@ -461,6 +475,30 @@ SETTINGS: tuple[Setting, ...] = (
         Place.MOCK_SERVER | Place.SERVE,
         metavar="H1,H2",
         serve_aliases=("--allowed-host",),
+    ),
+    # real collections (issue 15): valued path variables, fuzzy matches in strict mode
+    Setting(
+        "path_variable_values",
+        _bool,
+        "A :name path variable with a saved value matches only that value (false: any).",
+        EVERYWHERE,
+    ),
+    Setting(
+        "allow_fuzzy",
+        _bool,
+        "Strict mode accepts calls served only by document distance (score 70).",
+        PYTEST,
+        server=False,
+        default="false",
+    ),
+    Setting(
+        "summary",
+        _summary,
+        "End-of-session summary: short (with -v, the first never-served examples), all, off.",
+        Place.INI | Place.COMMAND_LINE,
+        server=False,
+        default="short",
+        metavar="MODE",
     ),
     Setting(
         "strict",

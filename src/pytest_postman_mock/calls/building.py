@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..engine import paths
 from ..engine.index import CompiledExample
-from ..engine.plans import _UNSET, canned
+from ..engine.plans import _UNSET, ResponsePlan, canned
 from ..errors import SettingsError, did_you_mean
 from ..settings import parse
+from . import names
 from .criteria import Criteria
 from .handlers import Handler, HandlerSpec
 from .log import path_matches
@@ -59,13 +60,13 @@ def _overlaps(template: str, example_path: str) -> bool:
 
 
 def _example_named(engine: Engine, name: str) -> CompiledExample:
-    found = engine.index.by_name.get(name)
-    if not found:
-        names = [c.example.name for c in engine.index.examples]
+    found = names.one_example(engine, name, "override: example")
+    if found is None:
+        labels = [c.example.name for c in engine.index.examples]
         raise SettingsError(
-            f"override: no example is named {name!r}{did_you_mean(name, names, cutoff=0.5)}"
+            f"override: no example is named {name!r}{did_you_mean(name, labels, cutoff=0.5)}"
         )
-    return found[0]
+    return next(c for c in engine.index.examples if c.example is found)
 
 
 def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
@@ -89,7 +90,7 @@ def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
         body=spec.get("body"),
         headers=spec.get("headers"),
     )
-    return Reply(response=response, delay=delay)
+    return Reply(response=response, delay=delay, plan=ResponsePlan.templated(response))
 
 
 def build(
@@ -153,24 +154,27 @@ def _build(
     sequence = responses is not None
     if path is None:
         items = engine.collection.items
-        names = [item.name for item in items]
-        if selector not in names:
+        labels = [item.name for item in items]
+        label = names.one_request(engine, selector, "override: request")
+        if label is None:
             if selector.upper() in METHODS:
                 some = next((c for c in engine.index.examples), None)
                 path_hint = some.path if some else "/path"
-                name_hint = names[0] if names else "Request name"
+                name_hint = labels[0] if labels else "Request name"
                 raise SettingsError(
                     f"override: {selector!r} needs a path, as in override({selector!r}, "
                     f"{path_hint!r}, ...), or name a request, as in override({name_hint!r}, ...)"
                 )
             raise SettingsError(
                 f"override: the collection has no request named {selector!r}"
-                f"{did_you_mean(selector, names, cutoff=0.5)}"
+                f"{did_you_mean(selector, labels, cutoff=0.5)}"
             )
         scope = tuple(
-            (c.method, c.path) for c in engine.index.examples if c.example.item_name == selector
+            (c.method, c.path)
+            for c in engine.index.examples
+            if names.request_label(c.example) == label
         )
-        return Override(None, None, selector, replies, times, sequence, scope, handler=handler)
+        return Override(None, None, label, replies, times, sequence, scope, handler=handler)
     method = selector.upper()
     if not _TOKEN.fullmatch(selector):
         hint = f"; to override the request {selector!r}, give no path" if not adhoc else ""

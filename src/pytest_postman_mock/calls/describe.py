@@ -8,6 +8,10 @@ from .kinds import Kind
 from .log import Call
 from .redaction import Redactor
 
+FUZZY_HINT = (
+    "If the client means it, allow it with @pytest.mark.postman_mock(allow_fuzzy=True) or "
+    "postman_mock_allow_fuzzy = true in pytest.ini (match_fuzzy=False stops serving it)."
+)
 STRICT_HINT = (
     "Turn strict mode off for this test with @pytest.mark.postman_mock(strict=False), "
     "or for all tests with postman_mock_strict = false in pytest.ini."
@@ -41,8 +45,9 @@ def describe_unmatched(call: Call, indent: str = "  ") -> list[str]:
     return lines
 
 
-def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
-    """Each unmatched call with its near misses, then each call the mock failed on."""
+def failure_lines(calls: Sequence[Call], why: str = "", fuzzy: bool = False) -> list[str]:
+    """Each unmatched call with its near misses, then (with `fuzzy`) each call served only
+    by document distance, then each call the mock failed on."""
     unmatched = [c for c in calls if c.kind == Kind.UNMATCHED]
     errors = [c for c in calls if c.kind == Kind.ERROR]
     lines: list[str] = []
@@ -50,6 +55,17 @@ def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
         lines.append(f"postman_mock: {len(unmatched)} call(s) matched no example{why}:")
         for call in unmatched:
             lines += describe_unmatched(call)
+    typos = [c for c in calls if fuzzy and c.fuzzy and c.kind == Kind.MATCHED]
+    if typos:
+        lines.append(
+            f"postman_mock: {len(typos)} call(s) served only by document distance{why}, "
+            "most often a typo in the client's path:"
+        )
+        for call in typos:
+            score = f"score {call.score:g}" if call.score is not None else "score 70"
+            lines.append(f"  {call.method} {call.full_path} -> {call.status} ({score})")
+            lines += [f"    {note}" for note in call.notes if note.startswith("fuzzy match")]
+        lines.append(f"  {FUZZY_HINT}")
     if errors:
         lines.append(f"postman_mock: the mock server failed on {len(errors)} call(s):")
         for call in errors:
@@ -63,4 +79,4 @@ def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
 
 def strict_message(failures: Sequence[Call]) -> str:
     """The text a strict test fails with: each bad call, its near misses, and the way out."""
-    return "\n".join([*failure_lines(failures, " (strict mode)"), STRICT_HINT])
+    return "\n".join([*failure_lines(failures, " (strict mode)", fuzzy=True), STRICT_HINT])

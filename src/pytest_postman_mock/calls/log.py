@@ -10,7 +10,9 @@ filterable view, used both for a whole session and for one test.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import logging
+import re
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -56,6 +58,13 @@ class Call:
     raw_path: str = ""
     """The path as sent, still percent-encoded (`path` is decoded)."""
     seq: int = field(default=0, compare=False)
+    request_label: str | None = None
+    """The matched request's full name, `Folder / Request` (request names may repeat)."""
+    example_label: str | None = None
+    """The served example's full name, `Folder / Request / Example`."""
+    fuzzy: bool = False
+    """Served only by document distance (path score 70): strict mode fails the test for it
+    unless `allow_fuzzy` is set."""
 
     def __repr__(self) -> str:
         """The dataclass repr with secret headers (and their echoes) as `[redacted]`: pytest
@@ -100,8 +109,29 @@ class Call:
         return f"{self.method} {self.full_path} -> {self.status} {self.outcome}"
 
 
+@functools.lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A path glob as a regex: `*` and `?` stay inside one segment, `**` spans any number
+    of them (`/users/*` is `/users/1`, not `/users/1/orders`; `/users/**` is both)."""
+    parts = re.split(r"(\*\*|\*|\?|\[[^\]/]*\])", pattern)
+    regex = []
+    for part in parts:
+        if part == "**":
+            regex.append(".*")
+        elif part == "*":
+            regex.append("[^/]*")
+        elif part == "?":
+            regex.append("[^/]")
+        elif part.startswith("[") and part.endswith("]") and len(part) > 2:
+            regex.append(fnmatch.translate(part)[4:-3])
+        else:
+            regex.append(re.escape(part))
+    return re.compile("".join(regex), re.DOTALL)
+
+
 def path_matches(pattern: str, path: str) -> bool:
-    """Exact path, a template with `:name`/`{{name}}` segments, or a glob (`/users/*`).
+    """Exact path, a template with `:name`/`{{name}}` segments, or a glob: `*` is one
+    segment (or part of one), `**` any number (`/users/**`).
 
     `path` is as sent, still percent-encoded, so that an encoded slash (`%2F`) stays
     inside its segment, as it does for the matcher.
@@ -110,7 +140,7 @@ def path_matches(pattern: str, path: str) -> bool:
     if pattern in (path, decoded):
         return True
     if any(ch in pattern for ch in "*?["):
-        return fnmatch.fnmatchcase(decoded, pattern)
+        return glob_regex(pattern).fullmatch(decoded) is not None
     wanted = paths.split(pattern)
     given = paths.split(path)
     if len(wanted) != len(given):
@@ -123,6 +153,19 @@ def path_matches(pattern: str, path: str) -> bool:
         elif parsed.capture(segment) is None:
             return False
     return True
+
+
+def path_captures(pattern: str, path: str) -> dict[str, str]:
+    """The values a template's `:name` / `{{name}}` segments take from `path` (as sent)."""
+    wanted, given = paths.split(pattern), paths.split(path)
+    found: dict[str, str] = {}
+    if len(wanted) != len(given):
+        return found
+    for part, segment in zip(wanted, given):
+        parsed = paths.parse_segment(part)
+        if isinstance(parsed, paths.Wildcard):
+            found.update(parsed.capture(segment) or {})
+    return found
 
 
 class CallLog(Sequence[Call]):

@@ -22,7 +22,7 @@ from typing import Callable
 
 from ..engine import paths
 from ..engine.index import CompiledExample
-from ..engine.plans import Rendered
+from ..engine.plans import Rendered, ResponsePlan
 from .criteria import Criteria
 from .handlers import Handler, describe_handler
 from .log import path_matches
@@ -35,6 +35,8 @@ class Reply:
     response: Rendered | None = None
     example: CompiledExample | None = None
     delay: int = 0
+    plan: ResponsePlan | None = None
+    """`response` with its `{{...}}` compiled, when it has any (rendered per call)."""
 
 
 @dataclass(eq=False)
@@ -79,6 +81,7 @@ class Override:
         )
 
     def takes(self, method: str, path: str, request_name: str | None) -> bool:
+        """`request_name` is the matched request's full label (`Folder / Request`)."""
         if self.request_name is not None:
             return request_name == self.request_name and (
                 self.method is None or self.method == method

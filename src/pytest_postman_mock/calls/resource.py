@@ -51,7 +51,12 @@ def _not_found_example(engine: Engine, path: str) -> CompiledExample | None:
     for compiled in sorted(engine.index.examples, key=lambda c: c.sort_key):
         if compiled.example.code != 404 or len(compiled.segments) != depth:
             continue
-        if not path_matches(compiled.path, path + "/x"):
+        valued = {index: name for index, name, _ in compiled.path_values}
+        template = "/" + "/".join(
+            f":{valued[i]}" if i in valued else segment
+            for i, segment in enumerate(compiled.segments)
+        )  # a saved 404 for one id (`/todos/999`) is still the shape of every missing one
+        if not path_matches(template, path + "/x"):
             continue
         try:
             jsonlib.loads(compiled.example.body)

@@ -7,19 +7,24 @@ returns an `Outcome` (the response to send, and what was chosen or why not).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Optional
 
 from ..collection import Collection, Environment, load_collection, load_environment
+from ..collection.model import Example, RequestSpec, UrlTemplate
 from ..settings import MockSettings
 from .helpers import HelperCall, resolve_helper
+from .hints import hints
 from .index import CompiledExample, ExampleIndex
 from .matching import SELECTOR_ERRORS, Match, Matcher, MatchError
 from .near_misses import NearMiss, near_misses, selector_miss
 from .plans import NO_EXAMPLES, NOT_FOUND, Rendered, ResponsePlan
 from .request import Incoming
 from .templating import RenderContext
+from .variables import scope_for
 
 Resolver = Callable[[str], Optional[str]]
 HelperResolver = Callable[[HelperCall, RenderContext], Optional[str]]
@@ -118,6 +123,31 @@ class Engine:
         )
         return self.plan_for(example).render(context)
 
+    def render_plan(
+        self,
+        plan: ResponsePlan,
+        request: Incoming,
+        captures: Mapping[str, str],
+        variables: Mapping[str, str] | None = None,
+        dynamic: Resolver | None = None,
+    ) -> Rendered:
+        """A response given in code (an override's) rendered like an example's; without
+        `variables`, the collection's, the environment's and the given ones."""
+        context = RenderContext(
+            variables=self.variables if variables is None else variables,
+            captures=captures,
+            request=request,
+            dynamic=dynamic,
+            helper=self.helper,
+        )
+        return plan.render(context)
+
+    @cached_property
+    def variables(self) -> Mapping[str, str]:
+        """Collection, environment and given variables (no folder or request scope)."""
+        bare = Example("", 0, "", (), "", RequestSpec("GET", UrlTemplate("", "", "/")))
+        return scope_for(self.collection, bare, self.environment, dict(self.settings.variables))
+
     def unmatched(self, request: Incoming, match: Match) -> Outcome:
         if match.error is MatchError.NO_EXAMPLES:
             return Outcome(Rendered.json(404, NO_EXAMPLES), match)
@@ -125,5 +155,5 @@ class Engine:
         if selector is not None:
             misses: tuple[NearMiss, ...] = (selector_miss(request, selector),)
         else:
-            misses = near_misses(self.index, request)
+            misses = (*hints(self.index, request), *near_misses(self.index, request))
         return Outcome(Rendered.json(404, NOT_FOUND), match, misses)

@@ -34,6 +34,7 @@ from ..errors import CollectionError
 from ..settings import MockSettings
 from . import paths
 from .bodies import FileReader, SavedBody, file_reader
+from .example_paths import resolve_path
 from .paths import Segment, Wildcard
 from .variables import VARIABLE, TooLarge, expanded_sizes, scope_for, substitute
 
@@ -55,6 +56,10 @@ class CompiledExample:
     body: SavedBody
     variables: Mapping[str, str]
     sort_key: tuple[bool, str, int]
+    path_values: tuple[tuple[int, str, str], ...] = ()
+    """(segment index, name, value) of each `:name` matched as its saved value."""
+    empty_variables: tuple[str, ...] = ()
+    """Variables left as path wildcards because they resolve to empty text."""
 
     @property
     def path(self) -> str:
@@ -132,9 +137,11 @@ def _compile(
             raise CollectionError(collection.source, f"{example.label}: {problem}") from None
 
     url = example.request.url
-    host = fill(url.host)
-    prefix = "" if "{{" in host else paths.split(host.split("://", 1)[-1].partition("/")[2])
-    segments = (*prefix, *paths.split(fill(url.path)))
+    resolved = resolve_path(url, variables, settings.path_variable_values)
+    segments = resolved.segments
+    shown = variables
+    if resolved.values:  # a response's {{name}} echoes the saved value it matched
+        shown = {**{name: value for _, name, value in resolved.values}, **variables}
     pattern = tuple(paths.parse_segment(s) for s in segments)
     has_wildcards = settings.match_wildcards and any(isinstance(p, Wildcard) for p in pattern)
     query = tuple((unquote_plus(fill(k)), unquote_plus(fill(v or ""))) for k, v in url.query)
@@ -150,9 +157,15 @@ def _compile(
         query_wildcards=wild_keys,
         headers=headers,
         body=SavedBody.from_body(example.request.body, content_type, read_file),
-        variables=variables,
+        variables=shown,
         sort_key=(example.id is None, example.id or "", example.order),
+        path_values=resolved.values,
+        empty_variables=resolved.empty,
     )
+
+
+compile_example = _compile
+"""Public name for compiling one example (hints compile requests that have none)."""
 
 
 class ExampleIndex:

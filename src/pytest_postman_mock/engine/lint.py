@@ -8,6 +8,10 @@ Findings, each naming the request or example and what to do:
 - `{{variables}}` in a response that nothing defines, which are sent as written;
 - duplicate example ids, and example names shared by several examples (which
   makes `x-mock-response-name` ambiguous);
+- request names shared by several requests (`override()` and `assert_all_called()`
+  then need the qualified form, `"Folder / Get user"`);
+- a variable that resolves to empty text where a path needs it (it is a wildcard),
+  with the file that defines it empty;
 - malformed examples the loader skipped.
 """
 
@@ -107,6 +111,43 @@ def _duplicates(engine: Engine) -> Iterator[Finding]:
             )
 
 
+def _duplicate_requests(engine: Engine) -> Iterator[Finding]:
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for item in engine.collection.items:
+        by_name[item.name].append(" / ".join((*item.folders, item.name)))
+    for name, where in by_name.items():
+        if len(where) > 1:
+            yield Finding(
+                "duplicate-request",
+                name,
+                f"{len(where)} requests share this name ({'; '.join(where)}): name one in "
+                'override() or assert_all_called() as "Folder / Request"',
+            )
+
+
+def _defined_in(engine: Engine, name: str) -> str:
+    """The file whose value for `name` the mock uses (environment over collection)."""
+    environment = engine.environment
+    if environment is not None and any(v.key == name for v in environment.values):
+        return str(environment.source or f"environment {environment.name!r}")
+    return str(engine.collection.source or f"collection {engine.collection.name!r}")
+
+
+def _empty_in_path(engine: Engine) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for compiled in engine.index.examples:
+        for name in compiled.empty_variables:
+            if name not in seen:
+                seen.add(name)
+                yield Finding(
+                    "empty-variable",
+                    name,
+                    f"{{{{{name}}}}} is empty in {_defined_in(engine, name)}, so its path "
+                    f"segment (first in {compiled.example.label}) matches any value; set it "
+                    "or leave it out",
+                )
+
+
 def check(engine: Engine) -> list[Finding]:
     """Every finding for the engine's collection, in a stable order."""
     findings = [
@@ -116,6 +157,7 @@ def check(engine: Engine) -> list[Finding]:
     ]
     findings += [Finding("malformed", "example", w) for w in engine.collection.warnings]
     findings += [*_shadowed(engine), *_unresolved(engine), *_duplicates(engine)]
+    findings += [*_duplicate_requests(engine), *_empty_in_path(engine)]
     return findings
 
 

@@ -30,6 +30,7 @@ from .request import CONTROL_PREFIX, Controls, Incoming
 from .variables import VARIABLE
 
 PATH_TIERS = (100, 95, 90, 85, 80, 79, 75, 70)
+FUZZY_TIER = PATH_TIERS[-1]
 
 
 class MatchError(str, enum.Enum):
@@ -63,12 +64,35 @@ class Match:
     """Why nothing was chosen."""
     selected_by: str | None = None
     """`id` or `name` when a selector header chose the example."""
+    tier: int | None = None
+    """The path tier the example was found at (70: only by document distance)."""
+
+    @property
+    def fuzzy(self) -> bool:
+        """Served only by document distance: most often a client's typo (strict mode)."""
+        return self.tier == FUZZY_TIER
 
 
 def first_by_id(candidates: Iterable[CompiledExample]) -> CompiledExample | None:
     """Postman's tie rule: sort by id, take the first with status 200, else the first."""
     ordered = sorted(candidates, key=lambda c: c.sort_key)
     return next((c for c in ordered if c.example.code == 200), ordered[0] if ordered else None)
+
+
+def literal_segments(example: CompiledExample) -> int:
+    """How many path segments of the example are literal text (not wildcards)."""
+    if example.pattern is None:
+        return len(example.segments)
+    return sum(1 for part in example.pattern if not isinstance(part, Wildcard))
+
+
+def most_specific(tied: list[CompiledExample]) -> CompiledExample | None:
+    """Among examples tied on score, those with the most literal segments, then the tie
+    rule: `/a/:id/current` beats `/a/:id/:limitId` for `/a/1/current` (SPEC.md §2.4)."""
+    if not tied:
+        return None
+    most = max(literal_segments(c) for c in tied)
+    return first_by_id(c for c in tied if literal_segments(c) == most)
 
 
 def query_adjustment(example: CompiledExample, query: tuple[tuple[str, str], ...]) -> float:
@@ -109,6 +133,8 @@ def headers_match(
         if name.startswith(CONTROL_PREFIX):
             continue
         saved, given = example.headers.get(name), request.headers.get(name)
+        if saved == "" and given is not None:
+            continue  # an empty saved value asks only that the header be present
         if saved is None or given is None:
             if saved is not given and (strict or given is not None):
                 return False
@@ -250,7 +276,7 @@ class Matcher:
         bonus_possible = not match_body and bool(request.body.raw)
         reach = (10 if use_query and request.query else 0) + (5 if bonus_possible else 0)
         best: float | None = None
-        scored: list[tuple[float, CompiledExample, Captures]] = []
+        scored: list[tuple[float, CompiledExample, Captures, int]] = []
         seen: set[int] = set()
         bonus = 5 if bonus_possible else 0
 
@@ -282,15 +308,15 @@ class Matcher:
                     and same_body(candidate.body, request.body)
                 ):
                     score += 5
-                scored.append((score, candidate, captures))
+                scored.append((score, candidate, captures, tier))
                 best = score if best is None else max(best, score)
         if best is None:
             return Match(None, error=MatchError.NOT_FOUND)
-        chosen = first_by_id(c for s, c, _ in scored if s == best)
+        chosen = most_specific([c for s, c, _, _ in scored if s == best])
         assert chosen is not None
-        captures = next(k for s, c, k in scored if c is chosen)
+        captures, tier = next((k, t) for s, c, k, t in scored if c is chosen)
         captures = {**captures, **query_captures(chosen, request.query)}
-        return Match(chosen, score=best, captures=captures)
+        return Match(chosen, score=best, captures=captures, tier=tier)
 
     def _tier_lookups(
         self, request: Incoming, query_needed: Callable[[], bool]

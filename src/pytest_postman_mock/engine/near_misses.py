@@ -57,6 +57,7 @@ def _path_difference(
     given = paths.strip_slashes(request.segments)
     if len(own) != len(given):
         return f"path has {_segments(len(given))}, example {example.path} has {len(own)}"
+    valued = {i: (name, value) for i, name, value in example.path_values}
     differing: list[tuple[bool, str]] = []  # (two IDs, which stand in for each other?, why)
     for position, (part, text, segment) in enumerate(zip(own, written, given), 1):
         if isinstance(part, paths.Wildcard):
@@ -66,11 +67,23 @@ def _path_difference(
                 )
         elif part.lower() != segment.lower():
             both_ids = paths.is_id(part) and paths.is_id(segment)
-            differing.append(
-                (both_ids, f"path segment {position} is {segment!r}, example has {part!r}")
-            )
+            why = f"path segment {position} is {segment!r}, example has {part!r}"
+            saved = valued.get(position - 1)
+            if saved is not None:
+                why = f"path segment {position} is {segment!r}; {valued_text(saved)}"
+            differing.append((both_ids and saved is None, why))
     differing.sort(key=lambda d: d[0])  # stable: the first segment that is not just another ID
     return differing[0][1] if differing else "path differs"
+
+
+def valued_text(saved: tuple[str, str]) -> str:
+    """What to say when a request misses a `:name` path variable saved with a value."""
+    name, value = saved
+    return (
+        f"the example saved {name} = {value!r}: a path variable with a saved value matches "
+        "only that value (clear the value in Postman, or set path_variable_values=false, "
+        "to make it a wildcard)"
+    )
 
 
 def _header_difference(example: CompiledExample, request: Incoming, keys: tuple[str, ...]) -> str:

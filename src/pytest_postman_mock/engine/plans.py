@@ -132,6 +132,21 @@ class ResponsePlan:
             else None,
         )
 
+    @classmethod
+    def templated(cls, response: Rendered) -> ResponsePlan | None:
+        """A plan for a response given in code (an override's, a route's) whose body or
+        headers hold `{{...}}`, so it is rendered like an example; None when nothing does."""
+        try:
+            text = response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if "{{" not in text and not any("{{" in v for _, v in response.headers):
+            return None
+        headers = tuple((k, Template.compile(v)) for k, v in response.headers)
+        return cls(
+            response.status, Template.compile(response.reason), headers, Template.compile(text)
+        )
+
     def _head(self, context: RenderContext) -> tuple[str, tuple[tuple[str, str], ...]]:
         reason = header_safe(self.reason.render(context)) or reason_phrase(self.code)
         return reason, tuple((k, header_safe(t.render(context))) for k, t in self.headers)

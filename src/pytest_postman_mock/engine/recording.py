@@ -116,8 +116,15 @@ class Placer:
             for order, item in enumerate(collection.items)
         )
         templates = replace(collection, items=stand_ins)
+        # a request's template places a call: its `:name` segments take any value, whatever
+        # value the request happens to have saved
         exact = replace(
-            settings, match_fuzzy=False, match_body=False, match_headers=(), select_by_path=False
+            settings,
+            match_fuzzy=False,
+            match_body=False,
+            match_headers=(),
+            select_by_path=False,
+            path_variable_values=False,
         )
         self.by_pointer = {item.pointer: item for item in collection.items}
         self.matcher = Matcher(ExampleIndex(templates, environment, exact))

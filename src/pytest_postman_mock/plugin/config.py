@@ -9,6 +9,7 @@ where it came from; the plugin turns it into a `pytest.UsageError`.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -61,17 +62,38 @@ class TestSetup:
     seed: int | None
     url_env: str | None
     outage: Rendered | None = None
+    allow_fuzzy: bool = False
+    test_seed: int | None = None
+    """A marker's `seed=`: the test's own seed (not one derived from it and the test id)."""
 
 
 def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> Path:
     """The first existing `value` under `bases`; the error lists every place looked."""
     candidate = Path(value).expanduser()
     tried = [candidate] if candidate.is_absolute() else [base / candidate for base in bases]
+    tried = list(dict.fromkeys(p.resolve() for p in tried))  # each place once
     for path in tried:
         if path.is_file():
-            return path.resolve()
+            return path
     looked = "\n".join(f"  - {p}" for p in tried)
-    raise SettingsError(f"{origin}: {setting} file {value!r} not found; looked in:\n{looked}")
+    near = _near_files(tried)
+    hint = f"\n{near}" if near else ""
+    raise SettingsError(f"{origin}: {setting} file {value!r} not found; looked in:\n{looked}{hint}")
+
+
+def _near_files(tried: Sequence[Path]) -> str:
+    """`did you mean` with the files next to the places looked whose names are close."""
+    found: list[str] = []
+    for path in tried:
+        try:
+            names = [p.name for p in path.parent.iterdir() if p.is_file()]
+        except OSError:
+            continue
+        close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
+        found += [str(path.parent / name) for name in close]
+    if not found:
+        return ""
+    return "did you mean:\n" + "\n".join(f"  - {p}" for p in dict.fromkeys(found))
 
 
 def _same(name: str) -> str:
@@ -90,6 +112,8 @@ class Layer:
     values: Mapping[str, Any]
     bases: Sequence[Path]
     label: Callable[[str], str] = _same
+    per_test: bool = False
+    """A marker's values (its `seed` is the test's own seed)."""
 
 
 def combine(layers: Sequence[Layer]) -> TestSetup:
@@ -97,6 +121,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
     settings = MockSettings()
     strict, seed, url_env, outage = True, None, None, None
     record_origin = ""
+    allow_fuzzy, test_seed = False, None
     files: dict[str, Path | None] = {"collection": None, "environment": None}
     for layer in layers:
         for name, value in layer.values.items():
@@ -110,8 +135,13 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
                 files[name] = find_file(parsed, layer.bases, label, layer.origin)
             elif name == "strict":
                 strict = parsed
+            elif name == "allow_fuzzy":
+                allow_fuzzy = parsed
             elif name == "seed":
                 seed = parsed
+                test_seed = parsed if layer.per_test else None
+            elif name == "summary":
+                pass  # the session's, read by MockSession.summary_mode
             elif name == "url_env":
                 url_env = parsed
             elif name == "outage":
@@ -130,7 +160,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
     if settings.record != "none" and record_origin != COMMAND_LINE and on_ci():
         settings = replace(settings, record="none")  # CI records only when told on the command line
     key = ServerKey(collection, files["environment"], settings)
-    return TestSetup(key, strict, seed, url_env, outage)
+    return TestSetup(key, strict, seed, url_env, outage, allow_fuzzy, test_seed)
 
 
 def build_outage(spec: dict[str, Any] | None, value: Any, origin: str) -> Rendered | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from ..calls.kinds import Kind
 from ..engine.dynamic import derive_seed
 from ..errors import PostmanMockError, SettingsError
 from ..serving.server import MockServer
+from ..settings import SEED_LIMIT
 from . import hookspecs
 from .config import OPTIONS, marker_doc, validate_global
 from .fixture import PostmanMock
@@ -80,7 +82,7 @@ def pytest_configure(config: pytest.Config) -> None:
     elif seed_text is not None:
         session.seed = int(seed_text)
     else:
-        session.seed = random.randrange(2**32)
+        session.seed = random.randrange(SEED_LIMIT)
     config.stash[SESSION] = session
 
 
@@ -139,16 +141,22 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     target = config.getoption("postman_mock_report")
     if target:
         write_report(Path(target), mock_session.seed, _records(config))
+        mock_session.report_path = Path(target).resolve()
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    if config.stash.get(SESSION, None) is None:
+    mock_session = config.stash.get(SESSION, None)
+    if mock_session is None:
         return
     records = _records(config)
-    if not records:
+    mode = mock_session.summary_mode()
+    lines = summary_lines(records, config.getoption("verbose") > 0, mode) if records else []
+    if mock_session.report_path is not None:
+        lines.append(f"report written to {mock_session.report_path}")
+    if not lines:
         return
     terminalreporter.section("postman mock")
-    for line in summary_lines(records, verbose=config.getoption("verbose") > 0):
+    for line in lines:
         terminalreporter.write_line(line)
 
 
@@ -174,15 +182,37 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Check every marker before any test runs, so a typo stops the run with its name."""
+    """Check every marker and load every collection before any test runs, so a typo or a
+    broken file stops the run once, with one message; warn once about markers on tests
+    that do not use the fixture."""
     session = config.stash[SESSION]
+    configured = any(layer.values.get("collection") for layer in session.global_layers)
+    unused = []
     for item in items:
-        if item.get_closest_marker("postman_mock") is None:
+        marked = item.get_closest_marker("postman_mock") is not None
+        uses = "postman_mock" in getattr(item, "fixturenames", ())
+        if marked and not uses:
+            unused.append(item.nodeid)
+        if not (marked or (uses and configured)):
             continue
         try:
-            session.setup_for(item)
-        except SettingsError as problem:
+            setup = session.setup_for(item)
+            if uses:
+                session.load(setup.server)
+        except SettingsError as problem:  # names its origin already
             raise pytest.UsageError(str(problem)) from None
+        except PostmanMockError as problem:
+            raise pytest.UsageError(f"postman_mock: {problem}") from None
+    if unused:
+        more = f" and {len(unused) - 1} more" if len(unused) > 1 else ""
+        warnings.warn(
+            pytest.PytestWarning(
+                f"@pytest.mark.postman_mock on {unused[0]}{more}, which do(es) not use the "
+                "postman_mock fixture: the marker does nothing there; add the postman_mock "
+                'argument or @pytest.mark.usefixtures("postman_mock")'
+            ),
+            stacklevel=1,
+        )
 
 
 @pytest.fixture
@@ -192,12 +222,15 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
     item = request.node
     try:
         setup = session.setup_for(item)
-        server = session.server_for(setup.server)
+        server = session.enter(setup.server)
     except PostmanMockError as problem:
         pytest.fail(f"postman_mock: {problem}", pytrace=False)
-    seed = setup.seed if setup.seed is not None else session.seed
-    server.begin_test(item.nodeid, derive_seed(seed, item.nodeid), setup.outage)
-    handle = PostmanMock(server, item.nodeid, setup.strict)
+    if setup.test_seed is not None:  # the marker's seed is the test's, as MockServer(seed=)
+        seed = derive_seed(setup.test_seed, "")
+    else:
+        seed = derive_seed(setup.seed if setup.seed is not None else session.seed, item.nodeid)
+    server.begin_test(item.nodeid, seed, setup.outage)
+    handle = PostmanMock(server, item.nodeid, setup.strict, setup.allow_fuzzy)
     item.stash[HANDLE] = handle
     previous: str | None = None
     if setup.url_env:
@@ -212,6 +245,7 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
             else:
                 os.environ[setup.url_env] = previous
         server.end_test()
+        session.leave(server)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..calls.kinds import STRICT_FAILING
+from ..calls.kinds import STRICT_FAILING, Kind
 from ..calls.log import Call, CallLog
 from ..serving.controls import MockAPI
 from ..serving.server import MockServer
@@ -22,10 +22,13 @@ if TYPE_CHECKING:
 class PostmanMock(MockAPI):
     """The mock server as one test sees it: its URL, its calls, its overrides."""
 
-    def __init__(self, server: MockServer, test_id: str, strict: bool = True) -> None:
+    def __init__(
+        self, server: MockServer, test_id: str, strict: bool = True, allow_fuzzy: bool = False
+    ) -> None:
         self.server = server
         self.test_id = test_id
         self.strict = strict
+        self.allow_fuzzy = allow_fuzzy
 
     @property
     def url(self) -> str:
@@ -38,8 +41,8 @@ class PostmanMock(MockAPI):
 
     @property
     def settings(self) -> MockSettings:
-        """The settings of the server this test runs against (ini, command line, marker)."""
-        return self.server.settings
+        """The settings this test runs with (ini, command line, marker)."""
+        return self.server.app.settings
 
     @property
     def calls(self) -> CallLog:
@@ -55,8 +58,14 @@ class PostmanMock(MockAPI):
         return self.calls.last
 
     def strict_failures(self) -> list[Call]:
-        """Calls that strict mode fails the test for: unmatched ones and server errors."""
-        return [c for c in self.calls if c.kind in STRICT_FAILING]
+        """Calls that strict mode fails the test for: unmatched ones, server errors, and
+        (unless `allow_fuzzy`) calls served only by document distance."""
+        return [
+            c
+            for c in self.calls
+            if c.kind in STRICT_FAILING
+            or (c.fuzzy and c.kind == Kind.MATCHED and not self.allow_fuzzy)
+        ]
 
     def __repr__(self) -> str:
         return f"<PostmanMock {self.server.collection.name!r} at {self.url} for {self.test_id}>"

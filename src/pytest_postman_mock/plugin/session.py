@@ -1,7 +1,9 @@
 """The mock servers of one pytest session, and what the session says about them at the end.
 
 One server per distinct collection, environment and server settings, started
-the first time a test asks for it and stopped when the session ends. The end
+the first time a test asks for it and stopped when the session ends; with a fixed
+port, one server per port, serving each test the engine of its own settings.
+Collection and environment files are read once per session. The end
 of session summary and the JSON report are computed here from every server's
 call log and served-example counts.
 """
@@ -20,11 +22,14 @@ import pytest
 from ..calls.describe import call_line, describe_unmatched
 from ..calls.kinds import Kind
 from ..calls.log import Call
-from ..errors import PostmanMockError
+from ..collection import Collection, Environment, load_collection, load_environment
+from ..engine.core import Engine
+from ..errors import PostmanMockError, plural
 from ..report.coverage import coverage
 from ..report.records import collection_record
 from ..report.viewer import save_report
 from ..serving.server import MockServer
+from ..settings import parse
 from .config import COMMAND_LINE, OPTIONS, Layer, ServerKey, TestSetup, combine, marker_values
 
 ServerHook = Callable[[MockServer], None]
@@ -39,6 +44,14 @@ class MockSession:
         self.on_start = on_start
         self.servers: dict[ServerKey, MockServer] = {}
         self.failures: dict[ServerKey, str] = {}
+        self.by_port: dict[tuple[str, int], MockServer] = {}
+        """With a fixed port: the one server listening on it in this process."""
+        self.home: dict[int, tuple[ServerKey, Engine]] = {}
+        self.files: dict[Path, Collection | Environment] = {}
+        self.guests: dict[ServerKey, Engine] = {}
+        """Engines for tests whose settings differ from their fixed-port server's."""
+        self.report_path: Path | None = None
+        """Where `--postman-mock-report` wrote, once it has."""
         self.worker_records: list[list[dict[str, Any]]] = []
         """What pytest-xdist workers reported back (in the controller)."""
         worker = getattr(config, "workerinput", {}).get("workerid", "")
@@ -60,13 +73,22 @@ class MockSession:
             ),
         ]
 
+    def summary_mode(self) -> str:
+        """`summary` from the command line, else ini, else "short"."""
+        for layer in reversed(self.global_layers):
+            value = layer.values.get("summary")
+            if value not in (None, ""):
+                return str(parse("summary", value, layer.origin, layer.label("summary")))
+        return "short"
+
     def setup_for(self, item: pytest.Item) -> TestSetup:
         """The merged settings for one test (its markers over the command line over ini)."""
         layers = list(self.global_layers)
         for mark in reversed(list(item.iter_markers("postman_mock"))):
             origin = f"@pytest.mark.postman_mock on {item.nodeid}"
             values = marker_values(mark.args, mark.kwargs, origin)
-            layers.append(Layer(origin, values, [Path(item.path).parent, self.config.rootpath]))
+            bases = [Path(item.path).parent, self.config.rootpath]
+            layers.append(Layer(origin, values, bases, per_test=True))
         return combine(layers)
 
     def server_for(self, key: ServerKey) -> MockServer:
@@ -83,7 +105,8 @@ class MockSession:
             if settings.port and self.worker_number:
                 settings = replace(settings, port=settings.port + self.worker_number)
             try:
-                server = MockServer(key.collection, key.environment, settings).start()
+                collection, environment = self.load(key)
+                server = MockServer(collection, environment, settings).start()
             except PostmanMockError as problem:
                 self.failures[key] = str(problem)
                 raise
@@ -96,12 +119,66 @@ class MockSession:
             self.servers[key] = server
         return server
 
+    def load(self, key: ServerKey) -> tuple[Collection, Environment | None]:
+        """The key's collection and environment, each file read once per session."""
+        collection = self.files.get(key.collection)
+        if collection is None:
+            collection = self.files[key.collection] = load_collection(key.collection)
+        environment = None
+        if key.environment is not None:
+            environment = self.files.get(key.environment)
+            if environment is None:
+                environment = self.files[key.environment] = load_environment(key.environment)
+        assert isinstance(collection, Collection)
+        assert environment is None or isinstance(environment, Environment)
+        return collection, environment
+
+    def enter(self, key: ServerKey) -> MockServer:
+        """The server a test with `key` runs against, serving that key's engine.
+
+        With a fixed port there is one listening server per process: a test whose
+        markers change server settings (or the collection) gets its own engine on that
+        server for its duration (`leave` puts the server's own engine back).
+        """
+        port = key.settings.port
+        if not port:
+            return self.server_for(key)
+        host = (key.settings.host, port)
+        server = self.by_port.get(host)
+        if server is None:
+            server = self.by_port[host] = self.server_for(key)
+            self.home[id(server)] = (key, server.engine)
+        home_key = self.home[id(server)][0]
+        if key != home_key:
+            engine = self.guests.get(key)
+            if engine is None:
+                engine = self.guests[key] = self._guest(key)
+            server.app.use_engine(engine)
+        return server
+
+    def _guest(self, key: ServerKey) -> Engine:
+        if key in self.failures:
+            raise PostmanMockError(self.failures[key])
+        try:
+            return Engine(*self.load(key), key.settings)
+        except PostmanMockError as problem:
+            self.failures[key] = str(problem)
+            raise
+
+    def leave(self, server: MockServer) -> None:
+        """After a test: the server serves its own engine again."""
+        own = self.home.get(id(server))
+        if own is not None and server.engine is not own[1]:
+            server.app.use_engine(own[1])
+
     def close(self) -> None:
         for server in self.servers.values():
             server.stop()
 
     def data(self, with_calls: bool) -> list[dict[str, Any]]:
-        """Each server's counts and coverage (and calls), as plain data that merges."""
+        """Each server's counts and coverage (and calls), as plain data that merges;
+        fixed-port guests' coverage is added to their collection's (their calls are in the
+        server's log already)."""
         records = []
         for key, server in self.servers.items():
             record = collection_record(
@@ -117,7 +194,13 @@ class MockSession:
             if proxying is not None:
                 record["recorded"] = [asdict(r) for r in proxying.recorded]
             records.append(record)
-        return records
+        for key, engine in self.guests.items():
+            server = self.by_port[(key.settings.host, key.settings.port)]
+            served = coverage(engine.index.examples, server.app.served)
+            records.append(
+                collection_record(engine.collection.name, str(key.collection), (), served, 0, {})
+            )
+        return merge([records])
 
 
 def merge(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -141,9 +224,18 @@ def merge(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def summary_lines(records: Iterable[dict[str, Any]], verbose: bool) -> list[str]:
-    """Per collection: calls, unmatched, and the examples never served (listed with -v)."""
+NEVER_SERVED_SHOWN = 10
+"""With -v, how many never-served examples each collection lists (summary=all: every one)."""
+
+
+def summary_lines(
+    records: Iterable[dict[str, Any]], verbose: bool, mode: str = "short"
+) -> list[str]:
+    """Per collection: calls, unmatched, and the examples never served (listed with -v, up
+    to `NEVER_SERVED_SHOWN` of them; `mode` "all" lists every one, "off" says nothing)."""
     lines: list[str] = []
+    if mode == "off":
+        return lines
     for record in records:
         total = sum(record["kinds"].values())
         unmatched = record["kinds"].get(Kind.UNMATCHED, 0)
@@ -154,15 +246,23 @@ def summary_lines(records: Iterable[dict[str, Any]], verbose: bool) -> list[str]
         proxied = record["kinds"].get(Kind.PROXIED, 0)
         passed_on = f", {proxied} proxied" if proxied else ""
         lines.append(
-            f'"{record["name"]}" ({Path(record["file"]).name}): {total} call(s), '
-            f"{unmatched} unmatched{passed_on}; {served} of {len(rows)} examples served{percent}"
+            f'"{record["name"]}" ({Path(record["file"]).name}): {plural(total, "call")}, '
+            f"{unmatched} unmatched{passed_on}; {served} of {plural(len(rows), 'example')} "
+            f"served{percent}"
         )
         lines += recorded_lines(record.get("recorded", []))
-        if missing and verbose:
+        if missing and (verbose or mode == "all"):
+            shown = missing if mode == "all" else missing[:NEVER_SERVED_SHOWN]
             lines.append("  never served:")
-            lines += [f"    {row['method']} {row['path']}  {row['label']}" for row in missing]
+            lines += [f"    {row['method']} {row['path']}  {row['label']}" for row in shown]
+            if len(shown) < len(missing):
+                rest = len(missing) - len(shown)
+                lines.append(
+                    f"    ... and {plural(rest, 'more example')} "
+                    "(--postman-mock-summary=all lists them all)"
+                )
         elif missing:
-            lines.append(f"  {len(missing)} example(s) never served (-v lists them)")
+            lines.append(f"  {plural(len(missing), 'example')} never served (-v lists them)")
     return lines
 
 

@@ -34,6 +34,7 @@ def call_record(call: Call, redactor: Redactor | None = None) -> dict[str, Any]:
         "responseName": call.example,
         "requestName": call.request_name,
         "score": call.score,
+        "fuzzy": call.fuzzy,
         "durationMs": round(call.duration_ms, 3),
         "request": {
             "method": call.method,

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Request, Response
 
 from ..calls.kinds import Kind
 from ..calls.log import Call, Journal
+from ..calls.names import request_label
 from ..calls.overrides import OverrideSet
 from ..calls.redaction import REDACTED, scrub
 from ..calls.state import State
@@ -35,7 +36,7 @@ from ..engine.dynamic import DynamicValues, derive_seed
 from ..engine.plans import Rendered, response_too_large
 from ..engine.request import Incoming
 from ..engine.variables import TooLarge
-from ..settings import MAX_DELAY_MS
+from ..settings import MAX_DELAY_MS, SEED_LIMIT
 from .recorder import Proxying
 from .rules import RuledCall
 from .wsgi_keys import BODY_READ
@@ -110,6 +111,8 @@ class Answer:
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
     request: Request | None = None
+    request_label: str | None = None
+    """The same request's full label, `Folder / Request`."""
 
     def settle(self, kind: Kind, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
@@ -147,7 +150,7 @@ class MockApp:
         self.settings = engine.settings
         self.journal = journal or Journal(self.settings.max_calls)
         seed = self.settings.seed
-        self.seed: int = random.randrange(2**63) if seed is None else seed
+        self.seed: int = random.randrange(SEED_LIMIT) if seed is None else seed
         """The seed of `{{$random...}}` values: the setting, else a fresh one per server."""
         self.current_test: str | None = None
         self._dynamic = DynamicValues(derive_seed(self.seed, ""))
@@ -181,6 +184,12 @@ class MockApp:
         self.outage = None
         self.overrides.clear()
         self.state.clear()
+
+    def use_engine(self, engine: Engine) -> None:
+        """Serve `engine` (and its settings) from the next call on: a test whose marker
+        changes server settings on a fixed port gets them on the port's one server."""
+        self.engine = engine
+        self.settings = engine.settings
 
     def dynamic(self, name: str) -> str | None:
         with self._dynamic_lock:
@@ -361,6 +370,12 @@ class MockApp:
             for k, v in request.headers.items()
         )
         sent = answer.response
+        fuzzy = bool(outcome and outcome.match and outcome.match.fuzzy)
+        if fuzzy and example is not None:
+            answer.notes.append(
+                f"fuzzy match: served only by document distance from {example.example.label!r}"
+                f" ({example.method} {example.path})"
+            )
         call = Call(
             method=request.method,
             path=request.path,
@@ -380,7 +395,10 @@ class MockApp:
             error=answer.error,
             notes=tuple(answer.notes),
             request_name=example.example.item_name if example else answer.request_name,
+            request_label=request_label(example.example) if example else answer.request_label,
+            example_label=example.example.label if example else None,
             kind=answer.kind,
             raw_path=raw_path(request.environ),
+            fuzzy=fuzzy,
         )
         return self.journal.append(scrub(call, self.settings.api_key))

@@ -107,11 +107,18 @@ class KeepAliveHandler(WSGIRequestHandler):
             self._drain()
 
     def _head(self, code: int, reason: str, headers: list[tuple[str, str]]) -> set[str]:
-        """Status line and headers into the buffer; the lower-cased names sent."""
-        self.send_response(code, reason)
-        names = set()
+        """Status line and headers into the buffer; the lower-cased names sent.
+
+        The mock's own `Server` and `Date` go only where the example saved none: the
+        example's headers win, so clients never see `Server: postman-mock, nginx`."""
+        self.log_request(code)
+        self.send_response_only(code, reason)
+        names = {key.lower() for key, _ in headers}
+        if "server" not in names:
+            self.send_header("Server", self.version_string())
+        if "date" not in names:
+            self.send_header("Date", self.date_time_string())
         for key, value in headers:
-            names.add(key.lower())
             if key.lower() != "connection":
                 self.send_header(key, value)
         return names

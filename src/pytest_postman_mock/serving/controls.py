@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..calls import assertions, building
+from ..calls import names as naming
 from ..calls.assertions import Expectation
 from ..calls.criteria import _MISSING
 from ..calls.describe import failure_lines
@@ -19,7 +20,7 @@ from ..calls.handlers import Handler
 from ..calls.log import Call, CallLog
 from ..calls.overrides import Override
 from ..engine.plans import _UNSET, outage_response
-from ..errors import SettingsError, did_you_mean
+from ..errors import SettingsError
 from .programmable import ProgrammableAPI
 
 if TYPE_CHECKING:
@@ -189,17 +190,33 @@ class MockAPI(ProgrammableAPI):
             raise AssertionError("\n".join(lines))
 
     def assert_all_called(self, *names: str) -> None:
-        """Each named request or example was served at least once."""
+        """Each named request or example was served at least once.
+
+        Names may be qualified (`"Folder / Get user"`, `"Get user / OK"`); a name that
+        fits several requests or examples is refused with the candidates.
+        """
         __tracebackhide__ = True
         engine = self._app.engine
-        requests = {item.name for item in engine.collection.items}
-        examples = set(engine.index.by_name)
+        wanted: list[tuple[str, str | None, str | None]] = []  # (name, request, example)
         for name in names:
-            if name not in requests and name not in examples:
-                hint = did_you_mean(name, requests | examples)
-                raise ValueError(f"no request or example is named {name!r}{hint}")
-        served = {c.example for c in self.calls} | {c.request_name for c in self.calls}
-        missing = [n for n in names if n not in served]
+            try:
+                request = naming.one_request(engine, name)
+                example = None if request else naming.one_example(engine, name)
+            except SettingsError as problem:
+                raise problem.with_traceback(None) from None
+            if request is None and example is None:
+                known = [i.name for i in engine.collection.items] + list(engine.index.by_name)
+                raise ValueError(
+                    f"no request or example is named {name!r}{naming.suggest(name, known)}"
+                )
+            wanted.append((name, request, example.label if example else None))
+        requests = {c.request_label for c in self.calls}
+        examples = {c.example_label for c in self.calls}
+        missing = [
+            name
+            for name, request, example in wanted
+            if (request not in requests if request else example not in examples)
+        ]
         if missing:
             seen = sorted(filter(None, {c.example for c in self.calls}))
             raise AssertionError(

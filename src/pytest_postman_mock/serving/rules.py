@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request
 
 from ..calls.handlers import HandlerError, HandlerRequest, call_handler
 from ..calls.kinds import Kind
+from ..calls.names import request_label
 from ..calls.overrides import Override, Reply
 from ..calls.responses import MockResponse
 from ..engine.core import Outcome
@@ -61,6 +62,7 @@ class RuledCall:
             self.outcome = self.answer.engine.respond(self.incoming, self.app.dynamic)
             example = self.outcome.example
             self.answer.request_name = example.example.item_name if example else None
+            self.answer.request_label = request_label(example.example) if example else None
         return self.outcome
 
     def chosen(self) -> MockResponse | None:
@@ -86,7 +88,7 @@ class RuledCall:
             matched = self.outcome is not None
             name = None
             if self.outcome is not None and self.outcome.example is not None:
-                name = self.outcome.example.example.item_name
+                name = request_label(self.outcome.example.example)
             taken = app.overrides.take(
                 incoming.method, path, name, matched=matched, accept=self.accept, tried=self.tried
             )
@@ -114,7 +116,19 @@ class RuledCall:
             self.settle_example(reply.example, self.render(reply.example))
         else:
             assert reply.response is not None
-            answer.settle(Kind.OVERRIDE, self.app._cors(reply.response))
+            response = reply.response
+            if reply.plan is not None:  # templated like an example's body
+                outcome = self.outcome
+                found = outcome.match if outcome and outcome.example else None
+                captures = {
+                    **(found.captures if found else {}),
+                    **rule.captures(self.incoming.path),
+                }
+                variables = found.example.variables if found and found.example else None
+                response = answer.engine.render_plan(
+                    reply.plan, self.incoming, captures, variables, self.app.dynamic
+                )
+            answer.settle(Kind.OVERRIDE, self.app._cors(response))
 
     def settle_example(self, example: CompiledExample, rendered: Rendered) -> None:
         captures = example.captures(self.incoming.segments)

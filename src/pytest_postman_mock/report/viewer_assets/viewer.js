@@ -240,6 +240,7 @@
       ["Request", call.requestName],
       ["Outcome", KINDS[call.kind] || call.kind],
       ["Score", call.score],
+      ["Match", call.fuzzy ? "fuzzy: only by document distance (a typo?)" : null],
       ["Duration", `${call.durationMs} ms`],
     ].filter(([, value]) => value !== null && value !== undefined);
     const close = el("button", {
