@@ -166,7 +166,11 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     prefix = None if args.no_viewer else viewer_app.normalize_prefix(args.viewer_path)
     if prefix is not None:
         server.wsgi_wrapper = lambda app: viewer_app.ViewerMiddleware(
-            app, report, prefix, api_key=server.settings.api_key
+            app,
+            report,
+            prefix,
+            api_key=server.settings.api_key,
+            scenarios=server if server.app.scenarios.scenarios else None,
         )
         for route in viewer_app.shadowed(server.engine, prefix):
             say(
@@ -177,8 +181,16 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     server.journal.listeners.append(show)
     if args.outage is not None:
         server.outage(**BY_NAME["outage"].parse(args.outage, "command line", "--outage"))
+    if args.scenario is not None:
+        name = BY_NAME["scenario"].parse(args.scenario, "command line", "--scenario")
+        server.use_scenario(name)
+        server.app.scenarios.default = name
     with server:
         say(f'Serving "{server.collection.name}" at {server.url}')
+        if server.ca_bundle is not None:
+            say(f"HTTPS: clients trust it with the CA bundle {server.ca_bundle}")
+        if server.scenario is not None:
+            say(f"Scenario: {server.scenario}", sys.stderr)
         if prefix is not None:
             key = "?key=<API key>" if server.settings.api_key is not None else ""
             say(f"Call-log viewer at {server.url}{prefix}{key}", sys.stderr)

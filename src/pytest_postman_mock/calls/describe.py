@@ -21,6 +21,7 @@ DESCRIPTIONS = {
     Kind.TOO_LARGE: "Body too large",
     Kind.BAD_REQUEST: "Bad request",
     Kind.ERROR: "Mock server error",
+    Kind.BEHAVIOR: "Behavior",
 }
 
 

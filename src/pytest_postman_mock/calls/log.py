@@ -47,6 +47,9 @@ class Kind:
     """The request itself was broken (a body cut short): 400."""
     ERROR = "error"
     """The mock itself failed: 500, with the traceback in `Call.error`."""
+    BEHAVIOR = "behavior"
+    """A behavior answered (an error rate, a rate limit, a network fault); `Call.notes` says
+    which. Never a strict-mode failure: the test asked for it."""
 
     FAILING = frozenset({UNMATCHED, ERROR})
     """The kinds strict mode fails a test for."""
@@ -79,6 +82,8 @@ class Call:
     kind: str = Kind.MATCHED
     raw_path: str = ""
     """The path as sent, still percent-encoded (`path` is decoded)."""
+    scenario: str | None = None
+    """The scenario active for this call (a server's, a test's, or `x-mock-scenario`)."""
     seq: int = field(default=0, compare=False)
 
     @property

@@ -24,7 +24,8 @@ from ..engine import paths
 from ..engine.index import CompiledExample
 from ..engine.plans import _UNSET, Rendered, canned
 from ..errors import SettingsError
-from ..settings import parse
+from ..settings import Delay, parse
+from .behaviors import DEFAULT, RULE_BEHAVIORS, Behaviors
 from .log import path_matches
 
 if TYPE_CHECKING:
@@ -37,7 +38,9 @@ class Reply:
 
     response: Rendered | None = None
     example: CompiledExample | None = None
-    delay: int = 0
+    delay: Delay = 0
+    behaviors: Behaviors = DEFAULT
+    """Errors, a rate limit or a fault of this reply's own (`fault="reset"`)."""
 
 
 @dataclass(eq=False)
@@ -167,7 +170,7 @@ class OverrideSet:
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-REPLY_KEYS = frozenset({"status", "json", "body", "headers", "delay", "example"})
+REPLY_KEYS = frozenset({"status", "json", "body", "headers", "example", *RULE_BEHAVIORS})
 
 
 def _overlaps(template: str, example_path: str) -> bool:
@@ -225,20 +228,23 @@ def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
             f"{', '.join(sorted(REPLY_KEYS))}"
         )
     delay = parse("delay", spec.get("delay", 0), "override")
+    given = {k: v for k, v in spec.items() if k in RULE_BEHAVIORS and k != "delay"}
+    behaviors = DEFAULT.with_values(given, "override", RULE_BEHAVIORS)
     if spec.get("example") is not None:
-        extra = set(spec) - {"example", "delay"}
+        extra = set(spec) - {"example", *RULE_BEHAVIORS}
         if extra:
             raise SettingsError(
                 f"override: example= serves a saved example as it is; drop {sorted(extra)}"
             )
-        return Reply(example=_example_named(engine, spec["example"]), delay=delay)
+        example = _example_named(engine, spec["example"])
+        return Reply(example=example, delay=delay, behaviors=behaviors)
     response = canned(
         spec.get("status", 200),
         json=spec.get("json", _UNSET),
         body=spec.get("body"),
         headers=spec.get("headers"),
     )
-    return Reply(response=response, delay=delay)
+    return Reply(response=response, delay=delay, behaviors=behaviors)
 
 
 def build(

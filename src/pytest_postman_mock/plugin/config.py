@@ -24,6 +24,8 @@ OPTIONS: tuple[Setting, ...] = tuple(
 """The settings of pytest.ini and the command line (the same set today), table order."""
 MARKER_KEYWORDS = tuple(s.name for s in settings_in(Place.MARKER))
 PATH_OPTIONS = ("collection", "environment")
+SERVER_FILES = ("scenarios",)
+"""Server settings that name a file, found like the collection (relative to their origin)."""
 
 
 def marker_doc() -> str:
@@ -53,6 +55,7 @@ class TestSetup:
     seed: int | None
     url_env: str | None
     outage: Rendered | None = None
+    scenario: str | None = None
 
 
 def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> Path:
@@ -87,7 +90,7 @@ class Layer:
 def combine(layers: Sequence[Layer]) -> TestSetup:
     """Merge layers (lowest precedence first) into a `TestSetup`, validating each value."""
     settings = MockSettings()
-    strict, seed, url_env, outage = True, None, None, None
+    strict, seed, url_env, outage, scenario = True, None, None, None, None
     files: dict[str, Path | None] = {"collection": None, "environment": None}
     for layer in layers:
         for name, value in layer.values.items():
@@ -107,6 +110,12 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
                 url_env = parsed
             elif name == "outage":
                 outage = build_outage(parsed, value, layer.origin)
+            elif name == "scenario":
+                scenario = parsed
+            elif name in SERVER_FILES:
+                found = find_file(parsed, layer.bases, label, layer.origin)
+                files_given: dict[str, Any] = {name: str(found)}
+                settings = replace(settings, **files_given)
             else:
                 settings = replace(settings, **{name: parsed})
     collection = files["collection"]
@@ -117,7 +126,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
             '@pytest.mark.postman_mock("api.postman_collection.json")'
         )
     key = ServerKey(collection, files["environment"], settings)
-    return TestSetup(key, strict, seed, url_env, outage)
+    return TestSetup(key, strict, seed, url_env, outage, scenario)
 
 
 def build_outage(spec: dict[str, Any] | None, value: Any, origin: str) -> Rendered | None:
@@ -153,6 +162,6 @@ def marker_values(args: Sequence[Any], kwargs: Mapping[str, Any], origin: str) -
 def validate_global(layer: Layer) -> None:
     """Check ini / command-line values early (file paths are checked where they are used)."""
     for name, value in layer.values.items():
-        if value in (None, "") or name in PATH_OPTIONS:
+        if value in (None, "") or name in PATH_OPTIONS or name in SERVER_FILES:
             continue
         BY_NAME[name].parse(value, layer.origin, layer.label(name))

@@ -19,6 +19,7 @@ import pytest
 
 from ..calls.describe import strict_message
 from ..calls.log import Kind
+from ..calls.scenarios import from_mapping
 from ..engine.dynamic import derive_seed
 from ..errors import PostmanMockError, SettingsError
 from ..serving.server import MockServer
@@ -87,6 +88,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def _connect_hooks(config: pytest.Config, server: MockServer) -> None:
     """Let conftest and plugin hooks see this server's responses and unmatched calls."""
     hook = config.hook
+    for defined in hook.pytest_postman_mock_scenarios():
+        server.app.scenarios.add(from_mapping(defined, "pytest_postman_mock_scenarios"))
     if hook.pytest_postman_mock_response.get_hookimpls():
         server.app.response_hook = lambda request, example, response: (
             hook.pytest_postman_mock_response(request=request, example=example, response=response)
@@ -196,6 +199,11 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
     seed = setup.seed if setup.seed is not None else session.seed
     server.app.begin_test(item.nodeid, derive_seed(seed, item.nodeid))
     server.app.outage = setup.outage
+    try:
+        server.app.use_scenario(setup.scenario)
+    except SettingsError as problem:
+        server.app.begin_test(None)
+        pytest.fail(f"postman_mock: {problem}", pytrace=False)
     handle = PostmanMock(server, item.nodeid, setup.strict)
     item.stash[HANDLE] = handle
     previous: str | None = None

@@ -15,7 +15,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import quote
@@ -23,16 +23,19 @@ from urllib.parse import quote
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from ..calls.behaviors import NOTHING, Behaviors, BehaviorState, Decision, decide, with_headers
 from ..calls.log import Call, Journal, Kind
 from ..calls.overrides import OverrideSet
+from ..calls.scenarios import HEADER, ActiveScenario, ScenarioBook, activate, load, unknown
 from ..engine.bodies import IncomingBody
 from ..engine.core import Engine, Outcome
 from ..engine.dynamic import DynamicValues, derive_seed
 from ..engine.matching import Match
 from ..engine.plans import Rendered
 from ..engine.request import Incoming
-from ..settings import MAX_DELAY_MS
-from .wsgi_keys import BODY_READ
+from ..errors import SettingsError
+from ..settings import MAX_DELAY_MS, Delay
+from .wsgi_keys import BODY_READ, FAULT
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -100,8 +103,11 @@ class Answer:
     body: bytes = b""
     notes: list[str] = field(default_factory=list)
     error: str | None = None
-    delay: int | None = None
+    delay: Delay | None = None
     """A delay the chosen answer asks for (an override's), instead of the setting."""
+    behaved: Decision = NOTHING
+    scenario: ActiveScenario | None = None
+    """What a behavior decided for this call (a fault to end it with, rate-limit headers)."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
 
@@ -155,6 +161,12 @@ class MockApp:
         self._served_lock = threading.Lock()
         self.response_hook: ResponseHook | None = None
         """Called with (request, example name, response) before sending; may replace it."""
+        self.behaviors = Behaviors.of(self.settings)
+        """The behaviors in force: the settings', changed by a test for itself."""
+        self.behavior_state = BehaviorState(derive_seed(self.seed, "behaviors"))
+        path = self.settings.scenarios
+        self.scenarios = ScenarioBook(load(path) if path else None)
+        self.active_scenario: ActiveScenario | None = None
 
     def begin_test(self, test_id: str | None, seed: int | None = None) -> None:
         """Start a test's world: its calls are tagged with `test_id`, its values reseeded.
@@ -166,8 +178,20 @@ class MockApp:
             seed = derive_seed(self.seed, test_id or "")
         with self._dynamic_lock:
             self._dynamic = DynamicValues(seed)
+        self.behavior_state = BehaviorState(derive_seed(seed, "behaviors"))
         self.outage = None
         self.overrides.clear()
+        self.use_scenario(self.scenarios.default)
+
+    def use_scenario(self, name: str | None) -> None:
+        """Run the named scenario from now on (None: none); an unknown name is a
+        `SettingsError` that lists the known ones. Its overrides start unused."""
+        base = Behaviors.of(self.settings)
+        if name is None:
+            self.active_scenario, self.behaviors = None, base
+            return
+        active = activate(self.scenarios.get(name), self.engine, base)
+        self.active_scenario, self.behaviors = active, active.behaviors
 
     def dynamic(self, name: str) -> str | None:
         with self._dynamic_lock:
@@ -184,6 +208,8 @@ class MockApp:
             environ[BODY_READ] = True  # the connection may serve the client's next request
             incoming = self._incoming(request, environ, answer.body)
             self._answer(request, incoming, answer)
+            if answer.behaved.fault is not None:
+                answer.kind = Kind.BEHAVIOR
             if self.response_hook is not None:
                 example = answer.outcome.example if answer.outcome else None
                 name = example.example.name if example else None
@@ -193,6 +219,10 @@ class MockApp:
             delay = self._delay(request, answer)
             if delay:
                 self.stopping.wait(delay / 1000)
+            if answer.behaved.headers:
+                answer.response = with_headers(answer.response, answer.behaved.headers)
+            if answer.behaved.fault is not None:
+                environ[FAULT] = answer.behaved.fault
         except RequestEntityTooLarge:
             answer.notes.append(f"body over max_body ({self.settings.max_body} bytes)")
             answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
@@ -250,7 +280,50 @@ class MockApp:
         elif self.outage is not None:
             answer.settle(Kind.OUTAGE, self._cors(self.outage))
         else:
-            self._match(incoming, answer, incoming.path)
+            behaviors = self._scenario_for(incoming, answer)
+            label = f"scenario {answer.scenario.name!r}" if answer.scenario else "server"
+            if behaviors is not None and not self._behave(answer, behaviors, self, label):
+                self._match(incoming, answer, incoming.path)
+
+    def _scenario_for(self, incoming: Incoming, answer: Answer) -> Behaviors | None:
+        """The call's scenario (`x-mock-scenario`, else the active one) and its behaviors;
+        None when the header names no scenario (the call is then answered 400)."""
+        asked = incoming.headers.get(HEADER)
+        if asked is None:
+            answer.scenario = self.active_scenario
+            return self.behaviors
+        try:
+            answer.scenario = self.scenarios.ready(
+                asked.strip(), answer.engine, Behaviors.of(self.settings)
+            )
+        except SettingsError:
+            message = f"{HEADER}: {unknown(asked.strip(), self.scenarios.scenarios)}"
+            answer.notes.append(message)
+            body = {"error": {"name": "unknownScenarioError", "header": "Unknown scenario"}}
+            body["error"]["message"] = message
+            answer.settle(Kind.BAD_REQUEST, self._cors(Rendered.json(400, body)))
+            return None
+        return answer.scenario.behaviors
+
+    def _behave(self, answer: Answer, behaviors: Behaviors, key: object, label: str) -> bool:
+        """Let `behaviors` decide the call; True when one of them answered it."""
+        if not behaviors.active:
+            return False
+        decision = decide(self.behavior_state, behaviors, key, label)
+        if decision is NOTHING:
+            return False
+        if decision.note:
+            answer.notes.append(decision.note)
+        earlier = answer.behaved
+        answer.behaved = replace(
+            decision,
+            fault=decision.fault or earlier.fault,
+            headers=(*earlier.headers, *decision.headers),
+        )
+        if decision.response is not None:
+            answer.settle(Kind.BEHAVIOR, self._cors(decision.response))
+            return True
+        return False
 
     def _match(self, incoming: Incoming, answer: Answer, path: str) -> None:
         """The test's overrides first (by path, then by the matched request's name)."""
@@ -258,6 +331,11 @@ class MockApp:
         outcome = None
         if len(self.overrides):
             taken = self.overrides.take(incoming.method, path, None)
+        scenario = answer.scenario
+        if taken is None and scenario is not None and len(scenario.rules):
+            taken = scenario.rules.take(incoming.method, path, None)
+            if taken is not None:
+                answer.notes.append(f"scenario {scenario.name!r}")
         if taken is None:
             outcome = answer.engine.respond(incoming, self.dynamic)
             if len(self.overrides):
@@ -272,6 +350,8 @@ class MockApp:
         rule, reply = taken
         answer.notes.append(rule.describe())
         answer.delay = reply.delay or None
+        if self._behave(answer, reply.behaviors, rule, rule.describe()):
+            return
         if reply.example is not None:
             captures = reply.example.captures(incoming.segments)
             rendered = answer.engine.render(reply.example, incoming, captures, self.dynamic)
@@ -322,7 +402,15 @@ class MockApp:
         return Rendered(204, "No Content", tuple(headers), b"")
 
     def _delay(self, request: Request, answer: Answer) -> int:
-        """An override's delay, else the call's `x-mock-response-delay`, else the setting."""
+        """An override's delay, else the call's `x-mock-response-delay`, else the setting;
+        a range or a distribution is drawn from the test's seed, and noted."""
+        spec = self._delay_spec(request, answer)
+        drawn = self.behavior_state.delay_ms(spec)
+        if not isinstance(spec, int):
+            answer.notes.append(f"behavior delay={spec}: {drawn} ms")
+        return drawn
+
+    def _delay_spec(self, request: Request, answer: Answer) -> Delay:
         if answer.delay is not None:
             return answer.delay
         notes = answer.notes
@@ -332,7 +420,7 @@ class MockApp:
             if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_DELAY_MS:
                 return int(value)
             notes.append(f"ignored x-mock-response-delay {asked!r}: not 1 to {MAX_DELAY_MS} ms")
-        return self.settings.delay
+        return self.behaviors.delay
 
     def _record(
         self, request: Request, answer: Answer, served_at: datetime, started: float
@@ -369,5 +457,6 @@ class MockApp:
             request_name=example.example.item_name if example else answer.request_name,
             kind=answer.kind,
             raw_path=raw_path(request.environ),
+            scenario=answer.scenario.name if answer.scenario else None,
         )
         return self.journal.append(call)

@@ -9,11 +9,13 @@ viewer asks for the same API key as the mock.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Callable
 
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from ..errors import SettingsError
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 DEFAULT_PREFIX = "/__postman_mock__/"
 DATA = "data.json"
+SCENARIO = "scenario"
 REFRESH_MS = 2000
 ReportSource = Callable[[], dict[str, Any]]
 
@@ -87,7 +90,10 @@ class ViewerMiddleware:
         prefix: str = DEFAULT_PREFIX,
         refresh_ms: int = REFRESH_MS,
         api_key: str | None = None,
+        scenarios: MockServer | None = None,
     ) -> None:
+        """`scenarios`: the server whose scenario `<prefix>scenario` reads and switches."""
+        self.scenarios = scenarios
         self.app = app
         self.report = report
         self.prefix = prefix
@@ -104,10 +110,14 @@ class ViewerMiddleware:
         path = environ.get("PATH_INFO", "")
         bare = self.prefix.rstrip("/")
         mine = (bare, self.prefix, self.prefix + DATA)
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or path not in mine:
+        admin = self.scenarios is not None and path == self.prefix + SCENARIO
+        if not admin and (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or path not in mine):
             return self.app(environ, start_response)
         request = Request(environ)
-        if path == bare:
+        request.max_content_length = 64 * 1024
+        if admin and self._allowed(request):
+            response = self._scenario(request)
+        elif path == bare:
             query = environ.get("QUERY_STRING", "")
             location = self.prefix + (f"?{query}" if query else "")
             response = Response(status=308, headers={"Location": location})
@@ -118,11 +128,40 @@ class ViewerMiddleware:
                 mimetype="text/plain",
             )
         elif path == self.prefix:
-            page = render_html(self.report(), live_url=DATA, refresh_ms=self.refresh_ms)
+            switch = SCENARIO if self.scenarios is not None else None
+            page = render_html(
+                self.report(), live_url=DATA, refresh_ms=self.refresh_ms, scenario_url=switch
+            )
             response = Response(page, mimetype="text/html")
         else:
             response = Response(json.dumps(self.report()), mimetype="application/json")
-        request.get_data()  # a GET has no body to speak of; read it so keep-alive can go on
-        environ[BODY_READ] = True
+        with contextlib.suppress(ClientDisconnected, RequestEntityTooLarge):
+            request.get_data()  # read what is left so keep-alive can go on
+            environ[BODY_READ] = True
         response.headers["Cache-Control"] = "no-store"
         return response(environ, start_response)
+
+    def _scenario(self, request: Request) -> Response:
+        """GET: the active scenario and the known ones; POST `{"scenario": NAME}` (or null)
+        switches the server to it. An unknown name is a 400 that lists the known ones."""
+        server = self.scenarios
+        assert server is not None
+        if request.method == "POST":
+            try:
+                given = json.loads(request.get_data() or b"{}")
+                name = given.get("scenario") if isinstance(given, dict) else None
+                if name is not None and not isinstance(name, str):
+                    raise SettingsError('expected {"scenario": NAME} (or null for none)')
+                server.use_scenario(name)
+                server.app.scenarios.default = name
+            except (ValueError, RequestEntityTooLarge, ClientDisconnected) as problem:
+                message = (
+                    str(problem)
+                    if isinstance(problem, SettingsError)
+                    else ('expected a JSON body {"scenario": NAME}')
+                )
+                return Response(json.dumps({"error": message}), 400, mimetype="application/json")
+        elif request.method not in ("GET", "HEAD"):
+            return Response(status=405, headers={"Allow": "GET, HEAD, POST"})
+        state = {"scenario": server.scenario, "scenarios": sorted(server.app.scenarios.scenarios)}
+        return Response(json.dumps(state), mimetype="application/json")
