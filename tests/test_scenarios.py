@@ -78,9 +78,9 @@ def test_the_x_mock_scenario_header_chooses_for_one_call(tmp_path: Path) -> None
 
 def test_an_unknown_scenario_lists_the_known_ones(tmp_path: Path) -> None:
     api = write_api(tmp_path)
-    with MockServer(api, scenarios=str(tmp_path / "scenarios.yaml")) as mock:
-        with pytest.raises(SettingsError, match=f"unknown scenario 'sad'; {KNOWN}"):
-            mock.use_scenario("sad")
+    mock = MockServer(api, scenarios=str(tmp_path / "scenarios.yaml"))
+    with pytest.raises(SettingsError, match=f"unknown scenario 'sad'; {KNOWN}"):
+        mock.use_scenario("sad")
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_a_bad_scenarios_file_names_the_file_and_the_problem(
 ) -> None:
     api = write_api(tmp_path)
     (tmp_path / "bad.yaml").write_text(text)
-    with pytest.raises(SettingsError, match="scenarios file .*bad.yaml") as raised:
+    with pytest.raises(SettingsError, match=r"scenarios file .*bad\.yaml") as raised:
         MockServer(api, scenarios=str(tmp_path / "bad.yaml"))
     assert problem in str(raised.value)
 
