@@ -189,6 +189,8 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         say(f'Serving "{server.collection.name}" at {server.url}')
         if server.ca_bundle is not None:
             say(f"HTTPS: clients trust it with the CA bundle {server.ca_bundle}")
+        elif server.uses_tls:
+            say(f"HTTPS with the certificate in {server.settings.cert}")
         if server.scenario is not None:
             say(f"Scenario: {server.scenario}", sys.stderr)
         if prefix is not None:

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 from http import HTTPStatus
 from typing import Any
 
@@ -73,8 +74,9 @@ class Behaviors:
                 changed[name] = parse(name, value, origin)
         return replace(self, **changed)
 
-    @property
+    @cached_property
     def active(self) -> bool:
+        """Whether anything but the delay is set (checked on every call, so computed once)."""
         return self != Behaviors(delay=self.delay)
 
     def describe(self) -> str:

@@ -135,7 +135,7 @@ class MockServer(MockAPI):
     @property
     def ca_bundle(self) -> str | None:
         """The PEM file that makes clients trust this HTTPS server (`verify=` in requests,
-        `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE`); None for plain HTTP."""
+        `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE`); None for plain HTTP or your own `cert`."""
         return self._secure().ca_bundle if self.uses_tls else None
 
     def ssl_context(self) -> ssl.SSLContext:

@@ -36,7 +36,8 @@ _folder: Path | None = None
 
 @dataclass(frozen=True)
 class ServerTLS:
-    """The server's TLS context and the CA bundle clients should trust."""
+    """The server's TLS context and the CA bundle clients should trust (None for the user's
+    own certificate, which clients trust as they trust any other)."""
 
     context: ssl.SSLContext
     ca_bundle: str | None
@@ -73,7 +74,7 @@ def server_tls(host: str, cert: str | None = None, key: str | None = None) -> Se
             context.load_cert_chain(cert, key)
         except (OSError, ssl.SSLError) as problem:
             raise ServerError(f"cannot use --cert {cert} / --key {key}: {problem}") from None
-        return ServerTLS(context, cert)
+        return ServerTLS(context, None)  # the user's own certificate: clients trust it already
     if key is not None:
         raise ServerError("--key was given without --cert")
     authority, folder = _test_ca()
