@@ -42,6 +42,7 @@ def call_record(call: Call) -> dict[str, Any]:
         "nearMisses": [asdict(m) for m in call.near_misses],
         "notes": list(call.notes),
         "error": call.error,
+        "scenario": call.scenario,
     }
 
 
