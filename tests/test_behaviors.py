@@ -19,6 +19,7 @@ from pytest_postman_mock.errors import SettingsError
 from pytest_postman_mock.settings import parse
 
 from . import builders
+from .conftest import start_serve
 
 pytest_plugins = ["pytester"]
 
@@ -237,3 +238,19 @@ def test_the_same_seed_gives_the_same_sequence_forward_and_reverse(
     assert runs[0] == runs[1]
     assert runs[0]["alpha"] != runs[0]["beta"]  # each test has its own sequence
     assert {500, 502, 503, 504} & set(runs[0]["alpha"][:30])
+
+
+def test_serve_takes_rate_limit_and_a_delay_range(tmp_path: Path) -> None:
+    process = start_serve(
+        str(hello_api(tmp_path)), "--rate-limit", "2/min", "--delay", "1-20", "--no-viewer"
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().rsplit(" at ", 1)[1].strip()
+        with requests.Session() as s:
+            statuses = [s.get(url + "/hello", timeout=5).status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=10)
+    assert out.count("Behavior") == 1  # serve's call log names the call a behavior answered
