@@ -106,8 +106,9 @@ class Answer:
     delay: Delay | None = None
     """A delay the chosen answer asks for (an override's), instead of the setting."""
     behaved: Decision = NOTHING
-    scenario: ActiveScenario | None = None
     """What a behavior decided for this call (a fault to end it with, rate-limit headers)."""
+    scenario: ActiveScenario | None = None
+    """The call's scenario: its `x-mock-scenario`, else the one in force."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
 
