@@ -239,8 +239,8 @@ def test_route_takes_times_and_sequences_too(users_server: MockServer) -> None:
         (
             ("GET", "/users/:id"),
             {"stauts": 500},
-            "override: unknown response field(s) ['stauts']; use body, delay, example, "
-            "headers, json, status",
+            "override: unknown response field(s) ['stauts']; use body, delay, error_rate, "
+            "error_statuses, example, fault, headers, json, rate_limit, status",
         ),
         (
             ("GET", "/users/:id"),

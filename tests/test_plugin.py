@@ -141,7 +141,7 @@ def test_bad_ini_value_is_a_usage_error_naming_the_option(pytester: pytest.Pytes
     result.stderr.fnmatch_lines(
         [
             f"ERROR: {pytester.path / 'tox.ini'}: postman_mock_delay='fast': "
-            "expected milliseconds from 0 to 180000, or 2g / 3g"
+            "expected milliseconds from 0 to 180000, or 2g / 3g, or a range like 100-300*"
         ]
     )
 

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from pytest_postman_mock import MockServer
+from pytest_postman_mock.behavior_settings import Fault, RateLimit
 from pytest_postman_mock.cli import _settings, build_parser
 from pytest_postman_mock.settings import SETTINGS, MockSettings, Place, settings_in
 
@@ -61,9 +62,20 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "proxy": ("http://127.0.0.1:9", "http://127.0.0.1:9"),
     "record": ("new", "new"),
     "proxy_timeout": ("5", 5.0),
+    "error_rate": ("0.5", 0.5),
+    "error_statuses": ("502,503", (502, 503)),
+    "rate_limit": ("5/s", RateLimit(5, 1)),
+    "fault_rate": ("reset=0.1", ((Fault("reset"), 0.1),)),
+    "scenarios": ("scenarios.yaml", "scenarios.yaml"),
+    "scenario": ("calm", "calm"),
+    "tls": ("true", True),
+    "cert": ("server.pem", "server.pem"),
+    "key": ("server-key.pem", "server-key.pem"),
 }
 NEEDS: dict[str, dict[str, Any]] = {"record": {"proxy": "http://127.0.0.1:9"}}
 """Settings that only work with another one (recording needs a proxy)."""
+FILE_SETTINGS = {"scenarios"}
+"""Settings naming a file: the server holds the file's resolved path."""
 MARKER_VALUES: dict[str, Any] = {"variables": {"who": "Ada"}, "outage": 503}
 NOT_A_SERVER_SETTING_OF_THE_TEST = {"seed"}
 """pytest takes `seed` as the test's seed, not as a setting of the shared server."""
@@ -89,6 +101,7 @@ def write_api(folder: Path) -> Path:
     )
     builders.write(folder / "api.postman_collection.json", doc)
     builders.write(folder / "local.postman_environment.json", builders.environment({"who": "env"}))
+    (folder / "scenarios.yaml").write_text("calm:\n  behaviors: {delay: 0}\n")
     return folder / "api.postman_collection.json"
 
 
@@ -106,11 +119,12 @@ def test_probe(postman_mock, request):
     seen["url_env"] = "MOCK_URL" if os.environ.get("MOCK_URL") == postman_mock.url else None
     seen["collection"] = postman_mock.server.collection.name
     seen["environment"] = postman_mock.server.engine.environment is not None
-    seen["outage"] = requests.get(postman_mock.url_for("/hello"),
-                                  headers={"x-api-key": "s3cret"}).status_code
+    seen["outage"] = requests.get(postman_mock.url_for("/hello"), verify=postman_mock.ca_bundle
+                                  or True, headers={"x-api-key": "s3cret"}).status_code
+    seen["scenario"] = postman_mock.scenario
     seen["seed"] = request.config.stash[__import__("pytest_postman_mock.plugin.entry",
         fromlist=["SESSION"]).SESSION].seed
-    print("SEEN=" + json.dumps(seen, default=list))
+    print("SEEN=" + json.dumps(seen, default=str))
 """
 
 
@@ -124,9 +138,7 @@ def expected_seen(name: str, value: Any) -> Any:
         return "Table API"
     if name == "environment":
         return True
-    if isinstance(value, tuple):
-        return [list(v) if isinstance(v, tuple) else v for v in value]
-    return value
+    return json.loads(json.dumps(value, default=str))
 
 
 @pytest.mark.parametrize("place", [Place.INI, Place.COMMAND_LINE, Place.MARKER])
@@ -138,6 +150,8 @@ def test_each_pytest_place_reaches_the_test(pytester: pytest.Pytester, place: Pl
     marker: dict[str, Any] = {}
     if place is not Place.INI or "collection" not in {r.name for r in rows}:
         ini.append("postman_mock_collection = api.postman_collection.json")
+    if place is Place.MARKER:
+        ini.append("postman_mock_scenarios = scenarios.yaml")  # the marker chooses one
     for row in rows:
         text, _ = SAMPLES[row.name]
         if place is Place.INI:
@@ -157,6 +171,9 @@ def test_each_pytest_place_reaches_the_test(pytester: pytest.Pytester, place: Pl
         want = expected_seen(row.name, value)
         if row.name == "outage":
             want = 503
+        if row.name in FILE_SETTINGS:
+            assert Path(seen[row.name]) == pytester.path / text, (place, row.name)
+            continue
         if row.name == "seed":
             if place is Place.MARKER:
                 continue  # a marker's seed seeds that test's values (see test_seed.py)
@@ -168,7 +185,10 @@ def test_each_pytest_place_reaches_the_test(pytester: pytest.Pytester, place: Pl
 def test_each_mockserver_keyword_reaches_the_server(row: Any, tmp_path: Path) -> None:
     text, value = SAMPLES[row.name]
     given = MARKER_VALUES.get(row.name, text)
-    server = MockServer(write_api(tmp_path), **{row.name: given, **NEEDS.get(row.name, {})})
+    api = write_api(tmp_path)
+    if row.name in FILE_SETTINGS:
+        given = value = str(tmp_path / text)
+    server = MockServer(api, **{row.name: given, **NEEDS.get(row.name, {})})
     assert getattr(server.settings, row.name) == value
 
 
@@ -190,6 +210,10 @@ def test_each_serve_flag_reaches_the_server(row: Any, tmp_path: Path) -> None:
     else:
         argv = ["serve", api, row.serve_flag, text]
     args = build_parser().parse_args(argv)
+    if row.name in FILE_SETTINGS:
+        text = value = str(tmp_path / text)
+        argv[-1] = text
+        args = build_parser().parse_args(argv)
     if row.server:
         assert _settings(args)[row.name] == value
         given = {**NEEDS.get(row.name, {}), **_settings(args)}

@@ -199,7 +199,12 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     if prefix is not None:
         names = HostNames(server.settings.host, server.settings.allowed_hosts)
         server.wsgi_wrapper = lambda app: viewer_app.ViewerMiddleware(
-            app, report, prefix, api_key=server.settings.api_key, host_names=names
+            app,
+            report,
+            prefix,
+            api_key=server.settings.api_key,
+            host_names=names,
+            scenarios=server if server.app.scenarios.scenarios else None,
         )
         for route in viewer_app.shadowed(server.engine, prefix):
             say(
@@ -215,6 +220,10 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     server.on_call(show)
     if args.outage is not None:
         server.outage(**BY_NAME["outage"].parse(args.outage, "command line", "--outage"))
+    if args.scenario is not None:
+        name = BY_NAME["scenario"].parse(args.scenario, "command line", "--scenario")
+        server.use_scenario(name)
+        server.app.scenarios.default = name
     with server:
         say(f'Serving "{server.collection.name}" at {server.url}')
         if handlers is not None:
@@ -223,6 +232,12 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
             mode = server.settings.record
             recording = f", recording {mode}" if mode != "none" else ""
             say(f"Proxying unmatched calls to {server.settings.proxy}{recording}", sys.stderr)
+        if server.ca_bundle is not None:
+            say(f"HTTPS: clients trust it with the CA bundle {server.ca_bundle}")
+        elif server.uses_tls:
+            say(f"HTTPS with the certificate in {server.settings.cert}")
+        if server.scenario is not None:
+            say(f"Scenario: {server.scenario}", sys.stderr)
         if prefix is not None:
             key = "?key=<API key>" if server.settings.api_key is not None else ""
             say(f"Call-log viewer at {server.url}{prefix}{key}", sys.stderr)

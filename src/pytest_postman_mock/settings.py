@@ -22,12 +22,21 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from .behavior_settings import (
+    DEFAULT_ERROR_STATUSES,
+    Delay,
+    Fault,
+    RateLimit,
+    parse_delay,
+    parse_fault_rate,
+    parse_rate,
+    parse_rate_limit,
+    parse_statuses,
+)
 from .errors import SettingsError, did_you_mean
 
-DELAY_PRESETS = {"2g": 300, "3g": 100}
 SEED_LIMIT = 2**63
 """Seeds are whole numbers below this, wherever they are given or picked at random."""
-MAX_DELAY_MS = 180_000
 
 
 class Place(enum.Flag):
@@ -51,7 +60,7 @@ EVERYWHERE = PYTEST | Place.MOCK_SERVER | Place.SERVE
 class MockSettings:
     """How a mock server behaves; the defaults are those of a new Postman mock."""
 
-    delay: int = 0
+    delay: Delay = 0
     match_body: bool = False
     match_headers: tuple[str, ...] = ()
     match_query_params: bool = True
@@ -81,6 +90,15 @@ class MockSettings:
     allowed_hosts: tuple[str, ...] = ()
     # real collections (issue 15)
     path_variable_values: bool = True
+    # behaviors, faults, scenarios and HTTPS (issue 17)
+    error_rate: float = 0.0
+    error_statuses: tuple[int, ...] = DEFAULT_ERROR_STATUSES
+    rate_limit: RateLimit | None = None
+    fault_rate: tuple[tuple[Fault, float], ...] = ()
+    scenarios: str | None = None
+    tls: bool = False
+    cert: str | None = None
+    key: str | None = field(default=None, repr=False)
 
     def with_values(self, values: Mapping[str, Any], origin: str) -> MockSettings:
         """A copy with `values` parsed and applied; a name that is not a server setting is
@@ -134,17 +152,6 @@ def _fraction(value: Any) -> float:
     if isinstance(value, bool) or not 0 < number <= 1:
         raise ValueError("expected a number above 0 and at most 1")
     return number
-
-
-def _delay(value: Any) -> int:
-    if isinstance(value, str) and value.strip().lower() in DELAY_PRESETS:
-        return DELAY_PRESETS[value.strip().lower()]
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return 0
-    try:
-        return _int_in(0, MAX_DELAY_MS)(value)
-    except ValueError:
-        raise ValueError(f"expected milliseconds from 0 to {MAX_DELAY_MS}, or 2g / 3g") from None
 
 
 def _header_names(value: Any) -> tuple[str, ...]:
@@ -330,8 +337,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "delay",
-        _delay,
-        "Delay every response: milliseconds, or 2g (300 ms) / 3g (100 ms).",
+        parse_delay,
+        "Delay every response: milliseconds, 2g (300 ms) / 3g (100 ms), a range 100-300, "
+        'or a log-normal {"median": 200, "spread": 0.5}.',
         EVERYWHERE,
         metavar="MS",
     ),
@@ -547,6 +555,70 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait for the proxy target to connect and to answer (504 after that).",
         EVERYWHERE,
         metavar="SECONDS",
+    ),
+    # behaviors, faults, scenarios and HTTPS (issue 17; docs/behaviors.md)
+    Setting(
+        "error_rate",
+        parse_rate,
+        "Answer this fraction of calls (0 to 1) with a status from error_statuses.",
+        EVERYWHERE,
+        metavar="FRACTION",
+    ),
+    Setting(
+        "error_statuses",
+        parse_statuses,
+        "Statuses error_rate answers with, comma-separated.",
+        EVERYWHERE,
+        metavar="S1,S2",
+    ),
+    Setting(
+        "rate_limit",
+        parse_rate_limit,
+        "Answer 429 past N calls per window: 120/min, N/s or N/h.",
+        EVERYWHERE,
+        metavar="N/WINDOW",
+    ),
+    Setting(
+        "fault_rate",
+        parse_fault_rate,
+        "End this fraction of calls with a network fault: reset=0.1,truncate=0.05.",
+        EVERYWHERE,
+        metavar="FAULT=F,...",
+    ),
+    Setting(
+        "scenarios",
+        _path,
+        "YAML file of named scenarios (behaviors and overrides).",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="FILE",
+    ),
+    Setting(
+        "scenario",
+        _name,
+        "The scenario to run: its behaviors and overrides apply.",
+        PYTEST | Place.SERVE,
+        server=False,
+        metavar="NAME",
+    ),
+    Setting(
+        "tls",
+        _bool,
+        "Serve HTTPS with a certificate from a test CA (needs pytest-postman-mock[tls]).",
+        PYTEST | Place.MOCK_SERVER | Place.SERVE,
+    ),
+    Setting(
+        "cert",
+        _path,
+        "PEM certificate (chain) to serve HTTPS with, instead of a test CA's.",
+        Place.MOCK_SERVER | Place.SERVE,
+        metavar="FILE",
+    ),
+    Setting(
+        "key",
+        _path,
+        "PEM private key of --cert.",
+        Place.MOCK_SERVER | Place.SERVE,
+        metavar="FILE",
     ),
 )
 

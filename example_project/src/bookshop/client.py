@@ -49,10 +49,15 @@ class BookshopClient:
     """Talks to the Bookshop API at `base_url` (default: the BOOKSHOP_URL variable)."""
 
     def __init__(
-        self, base_url: str | None = None, api_key: str | None = None, timeout: float = 5
+        self,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 5,
+        verify: str | bool = True,
     ) -> None:
         self.base_url = (base_url or os.environ["BOOKSHOP_URL"]).rstrip("/")
         self.session = requests.Session()
+        self.verify = verify  # a CA bundle path for a private (or test) CA
         self.session.headers["Accept"] = "application/json"
         if api_key:
             self.session.headers["x-api-key"] = api_key
@@ -60,7 +65,7 @@ class BookshopClient:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         response = self.session.request(
-            method, self.base_url + path, timeout=self.timeout, **kwargs
+            method, self.base_url + path, timeout=self.timeout, verify=self.verify, **kwargs
         )
         if response.status_code >= 500:
             raise BookshopError(f"{method} {path}: server error {response.status_code}")

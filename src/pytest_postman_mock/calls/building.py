@@ -15,6 +15,7 @@ from ..engine.plans import _UNSET, ResponsePlan, canned
 from ..errors import SettingsError, did_you_mean
 from ..settings import parse
 from . import names
+from .behaviors import DEFAULT, RULE_BEHAVIORS
 from .criteria import Criteria
 from .handlers import Handler, HandlerSpec
 from .log import path_matches
@@ -35,13 +36,30 @@ class ReplyFields(TypedDict, total=False):
     json: Any
     body: str | bytes
     headers: Mapping[str, str] | Sequence[tuple[str, str]]
-    delay: int | str
-    """Milliseconds, or 2g / 3g, before the answer leaves."""
+    delay: int | str | Mapping[str, float]
+    """Milliseconds, `2g` / `3g`, a range `"100-300"`, or `{"median": 200, "spread": 0.5}`."""
     example: str
     """The name of a saved example to serve instead."""
+    error_rate: float
+    """The share of calls (0 to 1) answered with an error status instead."""
+    error_statuses: Sequence[int]
+    """The statuses those errors draw from (default 500, 502, 503, 504)."""
+    rate_limit: str
+    """At most N calls per window (`"5/min"`); the rest get 429."""
+    fault: str
+    """A network fault instead of an answer: reset, close, empty, truncate, slow, hang."""
 
 
 REPLY_KEYS = frozenset(ReplyFields.__annotations__)
+if {
+    "status",
+    "json",
+    "body",
+    "headers",
+    "example",
+    *RULE_BEHAVIORS,
+} != REPLY_KEYS:  # pragma: no cover
+    raise AssertionError("ReplyFields must name every reply field and rule behavior")
 
 
 def _overlaps(template: str, example_path: str) -> bool:
@@ -77,20 +95,24 @@ def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
             f"{', '.join(sorted(REPLY_KEYS))}"
         )
     delay = parse("delay", spec.get("delay", 0), "override")
+    given = {k: v for k, v in spec.items() if k in RULE_BEHAVIORS and k != "delay"}
+    behaviors = DEFAULT.with_values(given, "override", RULE_BEHAVIORS)
     if spec.get("example") is not None:
-        extra = set(spec) - {"example", "delay"}
+        extra = set(spec) - {"example", *RULE_BEHAVIORS}
         if extra:
             raise SettingsError(
                 f"override: example= serves a saved example as it is; drop {sorted(extra)}"
             )
-        return Reply(example=_example_named(engine, spec["example"]), delay=delay)
+        example = _example_named(engine, spec["example"])
+        return Reply(example=example, delay=delay, behaviors=behaviors)
     response = canned(
         spec.get("status", 200),
         json=spec.get("json", _UNSET),
         body=spec.get("body"),
         headers=spec.get("headers"),
     )
-    return Reply(response=response, delay=delay, plan=ResponsePlan.templated(response))
+    plan = ResponsePlan.templated(response)
+    return Reply(response=response, delay=delay, plan=plan, behaviors=behaviors)
 
 
 def build(

@@ -34,6 +34,9 @@ class Kind(str, enum.Enum):
     """The request itself was broken (bad framing, a body cut short): 4xx."""
     ERROR = "error"
     """The mock itself failed: 500, with the traceback in `Call.error`."""
+    BEHAVIOR = "behavior"
+    """A behavior answered (an error rate, a rate limit, a network fault); `Call.notes` says
+    which. Never a strict-mode failure: the test asked for it."""
 
     def __str__(self) -> str:
         return self.value
@@ -55,6 +58,7 @@ LABELS: dict[Kind, str] = {
     Kind.TOO_LARGE: "Too large",
     Kind.BAD_REQUEST: "Bad request",
     Kind.ERROR: "Mock server error",
+    Kind.BEHAVIOR: "Behavior",
 }
 
 STRICT_FAILING = frozenset({Kind.UNMATCHED, Kind.ERROR})

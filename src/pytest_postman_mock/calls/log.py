@@ -57,6 +57,8 @@ class Call:
     kind: Kind = Kind.MATCHED
     raw_path: str = ""
     """The path as sent, still percent-encoded (`path` is decoded)."""
+    scenario: str | None = None
+    """The scenario active for this call (a server's, a test's, or `x-mock-scenario`)."""
     seq: int = field(default=0, compare=False)
     request_label: str | None = None
     """The matched request's full name, `Folder / Request` (request names may repeat)."""

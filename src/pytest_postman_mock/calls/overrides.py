@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Callable
 
+from ..behavior_settings import Delay
 from ..engine import paths
 from ..engine.index import CompiledExample
 from ..engine.plans import Rendered, ResponsePlan
+from .behaviors import DEFAULT, Behaviors
 from .criteria import Criteria
 from .handlers import Handler, describe_handler
 from .log import path_matches
@@ -34,9 +36,11 @@ class Reply:
 
     response: Rendered | None = None
     example: CompiledExample | None = None
-    delay: int = 0
+    delay: Delay = 0
     plan: ResponsePlan | None = None
     """`response` with its `{{...}}` compiled, when it has any (rendered per call)."""
+    behaviors: Behaviors = DEFAULT
+    """Errors, a rate limit or a fault of this reply's own (`fault="reset"`)."""
 
 
 @dataclass(eq=False)

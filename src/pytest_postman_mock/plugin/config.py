@@ -28,6 +28,8 @@ MARKER_KEYWORDS = tuple(s.name for s in settings_in(Place.MARKER))
 PATH_OPTIONS = ("collection", "environment")
 COMMAND_LINE = "command line"
 """The origin of the `--postman-mock-*` layer."""
+SERVER_FILES = ("scenarios",)
+"""Server settings that name a file, found like the collection (relative to their origin)."""
 
 
 def on_ci() -> bool:
@@ -65,6 +67,7 @@ class TestSetup:
     allow_fuzzy: bool = False
     test_seed: int | None = None
     """A marker's `seed=`: the test's own seed (not one derived from it and the test id)."""
+    scenario: str | None = None
 
 
 def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> Path:
@@ -119,7 +122,7 @@ class Layer:
 def combine(layers: Sequence[Layer]) -> TestSetup:
     """Merge layers (lowest precedence first) into a `TestSetup`, validating each value."""
     settings = MockSettings()
-    strict, seed, url_env, outage = True, None, None, None
+    strict, seed, url_env, outage, scenario = True, None, None, None, None
     record_origin = ""
     allow_fuzzy, test_seed = False, None
     files: dict[str, Path | None] = {"collection": None, "environment": None}
@@ -146,6 +149,12 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
                 url_env = parsed
             elif name == "outage":
                 outage = build_outage(parsed, value, layer.origin)
+            elif name == "scenario":
+                scenario = parsed
+            elif name in SERVER_FILES:
+                found = find_file(parsed, layer.bases, label, layer.origin)
+                files_given: dict[str, Any] = {name: str(found)}
+                settings = replace(settings, **files_given)
             else:
                 if name == "record":
                     record_origin = layer.origin
@@ -160,7 +169,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
     if settings.record != "none" and record_origin != COMMAND_LINE and on_ci():
         settings = replace(settings, record="none")  # CI records only when told on the command line
     key = ServerKey(collection, files["environment"], settings)
-    return TestSetup(key, strict, seed, url_env, outage, allow_fuzzy, test_seed)
+    return TestSetup(key, strict, seed, url_env, outage, allow_fuzzy, test_seed, scenario)
 
 
 def build_outage(spec: dict[str, Any] | None, value: Any, origin: str) -> Rendered | None:
@@ -196,6 +205,6 @@ def marker_values(args: Sequence[Any], kwargs: Mapping[str, Any], origin: str) -
 def validate_global(layer: Layer) -> None:
     """Check ini / command-line values early (file paths are checked where they are used)."""
     for name, value in layer.values.items():
-        if value in (None, "") or name in PATH_OPTIONS:
+        if value in (None, "") or name in PATH_OPTIONS or name in SERVER_FILES:
             continue
         BY_NAME[name].parse(value, layer.origin, layer.label(name))

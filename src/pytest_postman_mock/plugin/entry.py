@@ -20,6 +20,7 @@ import pytest
 
 from ..calls.describe import strict_message
 from ..calls.kinds import Kind
+from ..calls.scenarios import from_mapping
 from ..engine.dynamic import derive_seed
 from ..errors import PostmanMockError, SettingsError
 from ..serving.server import MockServer
@@ -89,6 +90,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def _connect_hooks(config: pytest.Config, server: MockServer) -> None:
     """Let conftest and plugin hooks see this server's responses and unmatched calls."""
     hook = config.hook
+    for defined in hook.pytest_postman_mock_scenarios():
+        server.app.scenarios.add(from_mapping(defined, "pytest_postman_mock_scenarios"))
     if hook.pytest_postman_mock_response.get_hookimpls():
         server.on_response(
             lambda request, example, response: hook.pytest_postman_mock_response(
@@ -230,6 +233,12 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
     else:
         seed = derive_seed(setup.seed if setup.seed is not None else session.seed, item.nodeid)
     server.begin_test(item.nodeid, seed, setup.outage)
+    try:
+        server.app.use_scenario(setup.scenario)
+    except SettingsError as problem:
+        server.end_test()
+        session.leave(server)
+        pytest.fail(f"postman_mock: {problem}", pytrace=False)
     handle = PostmanMock(server, item.nodeid, setup.strict, setup.allow_fuzzy)
     item.stash[HANDLE] = handle
     previous: str | None = None

@@ -7,6 +7,7 @@ alone; everything it changes is undone when the test ends.
 
 from __future__ import annotations
 
+import ssl
 from typing import TYPE_CHECKING
 
 from ..calls.kinds import STRICT_FAILING, Kind
@@ -38,6 +39,15 @@ class PostmanMock(MockAPI):
     def url_for(self, path: str) -> str:
         """The full URL of `path` on the mock: `url_for("/users/1")`."""
         return self.server.url_for(path)
+
+    @property
+    def ca_bundle(self) -> str | None:
+        """With HTTPS (`tls=True`), the PEM file clients trust the mock with (`verify=`)."""
+        return self.server.ca_bundle
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """With HTTPS, a client `ssl.SSLContext` that trusts the mock (httpx's `verify=`)."""
+        return self.server.ssl_context()
 
     @property
     def settings(self) -> MockSettings:

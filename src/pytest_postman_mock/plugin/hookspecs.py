@@ -9,7 +9,8 @@ guard shared state with a lock if tests read it while calls are in flight.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -32,6 +33,13 @@ def pytest_postman_mock_response(
     `response` the response about to be sent (`dataclasses.replace` it to change
     status, headers or body). The first implementation that returns one wins.
     """
+
+
+@hookspec
+def pytest_postman_mock_scenarios() -> Mapping[str, Any] | None:
+    """Scenarios defined in Python, in the shape of a scenarios YAML file:
+    `{"degraded": {"behaviors": {...}, "overrides": [{...}]}}`. Every implementation's
+    scenarios are added to those of `postman_mock_scenarios` (later names win)."""
 
 
 @hookspec

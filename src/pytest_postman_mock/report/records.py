@@ -50,6 +50,7 @@ def call_record(call: Call, redactor: Redactor | None = None) -> dict[str, Any]:
         "nearMisses": [asdict(m) for m in call.near_misses],
         "notes": list(call.notes),
         "error": call.error,
+        "scenario": call.scenario,
     }
 
 

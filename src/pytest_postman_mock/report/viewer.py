@@ -71,12 +71,17 @@ def header_policy(live: bool) -> str:
 
 
 def render_html(
-    report: dict[str, Any], *, live_url: str | None = None, refresh_ms: int = 2000
+    report: dict[str, Any],
+    *,
+    live_url: str | None = None,
+    refresh_ms: int = 2000,
+    scenario_url: str | None = None,
 ) -> str:
     """The viewer page for `report` (`{"seed": ..., "collections": [...]}`, as the JSON report).
 
     With `live_url` the page fetches fresh report data from that (same-origin) URL every
-    `refresh_ms` milliseconds and redraws itself, keeping the user's search and filters.
+    `refresh_ms` milliseconds and redraws itself, keeping the user's search and filters;
+    with `scenario_url` it shows a control that switches the server's scenario there.
     """
     css, script = _asset("viewer.css"), _asset("viewer.js")
     names = ", ".join(str(c.get("name", "")) for c in report.get("collections", []))
@@ -92,6 +97,7 @@ def render_html(
                 "refreshMs": refresh_ms,
                 "kinds": {kind.value: label for kind, label in LABELS.items()},
             }
+            | ({"scenarioUrl": scenario_url} if scenario_url else {})
         ),
     }
     return MARKER.sub(lambda found: values[found.group(1)], _asset("viewer.html"))

@@ -15,7 +15,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import quote
@@ -24,11 +24,14 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from ..behavior_settings import MAX_DELAY_MS, Delay
+from ..calls.behaviors import NOTHING, Behaviors, BehaviorState, Decision, decide, with_headers
 from ..calls.kinds import Kind
 from ..calls.log import Call, Journal
 from ..calls.names import request_label
 from ..calls.overrides import OverrideSet
 from ..calls.redaction import REDACTED, scrub
+from ..calls.scenarios import HEADER, ActiveScenario, ScenarioBook, activate, load, unknown
 from ..calls.state import State
 from ..engine.bodies import FORM_TYPES, IncomingBody
 from ..engine.core import Engine, Outcome
@@ -36,10 +39,11 @@ from ..engine.dynamic import DynamicValues, derive_seed
 from ..engine.plans import Rendered, response_too_large
 from ..engine.request import Incoming
 from ..engine.variables import TooLarge
-from ..settings import MAX_DELAY_MS, SEED_LIMIT
+from ..errors import SettingsError
+from ..settings import SEED_LIMIT
 from .recorder import Proxying
 from .rules import RuledCall
-from .wsgi_keys import BODY_READ
+from .wsgi_keys import BODY_READ, FAULT
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -106,8 +110,12 @@ class Answer:
     body: bytes = b""
     notes: list[str] = field(default_factory=list)
     error: str | None = None
-    delay: int | None = None
+    delay: Delay | None = None
     """A delay the chosen answer asks for (an override's), instead of the setting."""
+    behaved: Decision = NOTHING
+    """What a behavior decided for this call (a fault to end it with, rate-limit headers)."""
+    scenario: ActiveScenario | None = None
+    """The call's scenario: its `x-mock-scenario`, else the one in force."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
     request: Request | None = None
@@ -170,6 +178,12 @@ class MockApp:
         """Called with (request, example name, response) before sending; may replace it."""
         self.proxying = Proxying.for_settings(self.settings)
         """Proxy mode (and recording), when the `proxy` setting names a target."""
+        self.behaviors = Behaviors.of(self.settings)
+        """The behaviors in force: the settings', changed by a test for itself."""
+        self.behavior_state = BehaviorState(derive_seed(self.seed, "behaviors"))
+        path = self.settings.scenarios
+        self.scenarios = ScenarioBook(load(path) if path else None)
+        self.active_scenario: ActiveScenario | None = None
 
     def begin_test(self, test_id: str | None, seed: int | None = None) -> None:
         """Start a test's world: its calls are tagged with `test_id`, its values reseeded.
@@ -181,15 +195,28 @@ class MockApp:
             seed = derive_seed(self.seed, test_id or "")
         with self._dynamic_lock:
             self._dynamic = DynamicValues(seed)
+        self.behavior_state = BehaviorState(derive_seed(seed, "behaviors"))
         self.outage = None
         self.overrides.clear()
         self.state.clear()
+        self.use_scenario(self.scenarios.default)
 
     def use_engine(self, engine: Engine) -> None:
         """Serve `engine` (and its settings) from the next call on: a test whose marker
         changes server settings on a fixed port gets them on the port's one server."""
         self.engine = engine
         self.settings = engine.settings
+        self.behaviors = Behaviors.of(self.settings)
+
+    def use_scenario(self, name: str | None) -> None:
+        """Run the named scenario from now on (None: none); an unknown name is a
+        `SettingsError` that lists the known ones. Its overrides start unused."""
+        base = Behaviors.of(self.settings)
+        if name is None:
+            self.active_scenario, self.behaviors = None, base
+            return
+        active = activate(self.scenarios.get(name), self.engine, base)
+        self.active_scenario, self.behaviors = active, active.behaviors
 
     def dynamic(self, name: str) -> str | None:
         with self._dynamic_lock:
@@ -207,6 +234,8 @@ class MockApp:
             environ[BODY_READ] = True  # the connection may serve the client's next request
             incoming = self._incoming(request, environ, answer.body)
             self._answer(request, incoming, answer)
+            if answer.behaved.fault is not None:
+                answer.kind = Kind.BEHAVIOR
             if self.response_hook is not None:
                 example = answer.outcome.example if answer.outcome else None
                 name = example.example.name if example else None
@@ -216,6 +245,10 @@ class MockApp:
             delay = self._delay(request, answer)
             if delay:
                 self.stopping.wait(delay / 1000)
+            if answer.behaved.headers:
+                answer.response = with_headers(answer.response, answer.behaved.headers)
+            if answer.behaved.fault is not None:
+                environ[FAULT] = answer.behaved.fault
         except RequestEntityTooLarge:
             answer.notes.append(f"body over max_body ({self.settings.max_body} bytes)")
             answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
@@ -274,11 +307,17 @@ class MockApp:
             answer.settle(Kind.REJECTED, self._cors(Rendered.json(401, UNAUTHORIZED)))
         elif self.outage is not None:
             answer.settle(Kind.OUTAGE, self._cors(self.outage))
-        elif len(self.overrides):
-            headers = Headers([(k, header_text(v)) for k, v in request.headers.items()])
-            RuledCall(self, request, incoming, answer, headers).run()
         else:
-            self._match(incoming, answer)
+            behaviors = self._scenario_for(incoming, answer)
+            label = f"scenario {answer.scenario.name!r}" if answer.scenario else "server"
+            if behaviors is None or self.behave(answer, behaviors, self, label):
+                return
+            scenario = answer.scenario
+            if len(self.overrides) or (scenario is not None and len(scenario.rules)):
+                headers = Headers([(k, header_text(v)) for k, v in request.headers.items()])
+                RuledCall(self, request, incoming, answer, headers).run()
+            else:
+                self._match(incoming, answer)
 
     def _has_key(self, incoming: Incoming) -> bool:
         """Whether the call may use the mock: a public one, or the right `x-api-key`."""
@@ -286,6 +325,46 @@ class MockApp:
         return key is None or hmac.compare_digest(
             incoming.headers.get("x-api-key", "").encode(), key.encode()
         )
+
+    def _scenario_for(self, incoming: Incoming, answer: Answer) -> Behaviors | None:
+        """The call's scenario (`x-mock-scenario`, else the active one) and its behaviors;
+        None when the header names no scenario (the call is then answered 400)."""
+        asked = incoming.headers.get(HEADER)
+        if asked is None:
+            answer.scenario = self.active_scenario
+            return self.behaviors
+        try:
+            answer.scenario = self.scenarios.ready(
+                asked.strip(), answer.engine, Behaviors.of(self.settings)
+            )
+        except SettingsError:
+            message = f"{HEADER}: {unknown(asked.strip(), self.scenarios.scenarios)}"
+            answer.notes.append(message)
+            body = {"error": {"name": "unknownScenarioError", "header": "Unknown scenario"}}
+            body["error"]["message"] = message
+            answer.settle(Kind.BAD_REQUEST, self._cors(Rendered.json(400, body)))
+            return None
+        return answer.scenario.behaviors
+
+    def behave(self, answer: Answer, behaviors: Behaviors, key: object, label: str) -> bool:
+        """Let `behaviors` decide the call; True when one of them answered it."""
+        if not behaviors.active:
+            return False
+        decision = decide(self.behavior_state, behaviors, key, label)
+        if decision is NOTHING:
+            return False
+        if decision.note:
+            answer.notes.append(decision.note)
+        earlier = answer.behaved
+        answer.behaved = replace(
+            decision,
+            fault=decision.fault or earlier.fault,
+            headers=(*earlier.headers, *decision.headers),
+        )
+        if decision.response is not None:
+            answer.settle(Kind.BEHAVIOR, self._cors(decision.response))
+            return True
+        return False
 
     def _match(self, incoming: Incoming, answer: Answer) -> None:
         """The collection's answer, when the test has no rules of its own."""
@@ -344,7 +423,15 @@ class MockApp:
         return Rendered(204, "No Content", tuple(headers), b"")
 
     def _delay(self, request: Request, answer: Answer) -> int:
-        """An override's delay, else the call's `x-mock-response-delay`, else the setting."""
+        """An override's delay, else the call's `x-mock-response-delay`, else the setting;
+        a range or a distribution is drawn from the test's seed, and noted."""
+        spec = self._delay_spec(request, answer)
+        drawn = self.behavior_state.delay_ms(spec)
+        if not isinstance(spec, int):
+            answer.notes.append(f"behavior delay={spec}: {drawn} ms")
+        return drawn
+
+    def _delay_spec(self, request: Request, answer: Answer) -> Delay:
         if answer.delay is not None:
             return answer.delay
         notes = answer.notes
@@ -354,7 +441,7 @@ class MockApp:
             if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_DELAY_MS:
                 return int(value)
             notes.append(f"ignored x-mock-response-delay {asked!r}: not 1 to {MAX_DELAY_MS} ms")
-        return self.settings.delay
+        return self.behaviors.delay
 
     def _record(
         self, request: Request, answer: Answer, served_at: datetime, started: float
@@ -400,5 +487,6 @@ class MockApp:
             kind=answer.kind,
             raw_path=raw_path(request.environ),
             fuzzy=fuzzy,
+            scenario=answer.scenario.name if answer.scenario else None,
         )
         return self.journal.append(scrub(call, self.settings.api_key))

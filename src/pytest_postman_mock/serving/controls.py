@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..calls import assertions, building
 from ..calls import names as naming
 from ..calls.assertions import Expectation
+from ..calls.behaviors import Behaviors
 from ..calls.criteria import _MISSING
 from ..calls.describe import failure_lines
 from ..calls.handlers import Handler
@@ -111,6 +112,34 @@ class MockAPI(ProgrammableAPI):
         except SettingsError as problem:
             raise problem.with_traceback(None) from None
         return self._app.overrides.add(rule)
+
+    # -- behaviors ---------------------------------------------------------------------------
+
+    def behaviors(self, **values: Any) -> Behaviors:
+        """Change behaviors (delay, error_rate, error_statuses, rate_limit, fault_rate) from
+        now on; for a test, until it ends. Returns the behaviors now in force."""
+        __tracebackhide__ = True
+        app = self._app
+        try:
+            app.behaviors = app.behaviors.with_values(values, "behaviors()")
+        except SettingsError as problem:
+            raise problem.with_traceback(None) from None
+        return app.behaviors
+
+    def use_scenario(self, name: str | None) -> None:
+        """Run the named scenario (its behaviors and overrides) from now on; None for none.
+        An unknown name is an error that lists the known ones."""
+        __tracebackhide__ = True
+        try:
+            self._app.use_scenario(name)
+        except SettingsError as problem:
+            raise problem.with_traceback(None) from None
+
+    @property
+    def scenario(self) -> str | None:
+        """The name of the scenario in force (None: none)."""
+        active = self._app.active_scenario
+        return active.name if active else None
 
     # -- outages -----------------------------------------------------------------------------
 

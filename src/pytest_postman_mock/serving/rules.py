@@ -92,6 +92,13 @@ class RuledCall:
             taken = app.overrides.take(
                 incoming.method, path, name, matched=matched, accept=self.accept, tried=self.tried
             )
+            scenario = answer.scenario
+            if taken is None and scenario is not None and len(scenario.rules):
+                taken = scenario.rules.take(
+                    incoming.method, path, name, matched=matched, accept=self.accept
+                )
+                if taken is not None:
+                    answer.notes.append(f"scenario {scenario.name!r}")
             if taken is None:
                 if not matched:
                     self.collection()
@@ -112,6 +119,8 @@ class RuledCall:
         answer = self.answer
         answer.notes.append(rule.describe())
         answer.delay = reply.delay or None
+        if self.app.behave(answer, reply.behaviors, rule, rule.describe()):
+            return
         if reply.example is not None:
             self.settle_example(reply.example, self.render(reply.example))
         else:

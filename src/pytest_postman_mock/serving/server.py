@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
+import ssl
 import threading
 import warnings
 from pathlib import Path
@@ -25,8 +26,9 @@ from ..engine.plans import Rendered
 from ..errors import ServerError
 from ..settings import MockSettings
 from .app import MockApp, ResponseHook
-from .connection import KeepAliveHandler, MockHTTPServer
 from .controls import MockAPI
+from .hooked import HookedHandler, HookedServer
+from .tls import ServerTLS, server_tls
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -81,11 +83,13 @@ class MockServer(MockAPI):
         self.settings = base.with_values(values, "MockServer()") if values else base
         self._sources = (collection, environment)
         self.app = MockApp(Engine.from_files(collection, environment, self.settings))
-        self._server: MockHTTPServer | None = None
+        self._server: HookedServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.wsgi_wrapper: Callable[[MockApp], Any] | None = None
         """Wraps the app the HTTP server runs, when set before `start()` (serve's viewer)."""
+        self.tls: ServerTLS | None = None
+        """HTTPS (`tls=True`, or `cert`/`key`): made when the server first starts."""
 
     @property
     def engine(self) -> Engine:
@@ -154,9 +158,31 @@ class MockServer(MockAPI):
 
     @property
     def url(self) -> str:
-        """`http://127.0.0.1:PORT`, with no trailing slash."""
+        """`http://127.0.0.1:PORT` (`https://` with TLS), with no trailing slash."""
         host = self.host if ":" not in self.host else f"[{self.host}]"
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.uses_tls else 'http'}://{host}:{self.port}"
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.settings.tls or self.settings.cert is not None
+
+    @property
+    def ca_bundle(self) -> str | None:
+        """The PEM file that makes clients trust this HTTPS server (`verify=` in requests,
+        `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE`); None for plain HTTP or your own `cert`."""
+        return self._secure().ca_bundle if self.uses_tls else None
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client `ssl.SSLContext` that trusts this server (httpx's `verify=`)."""
+        if not self.uses_tls:
+            raise ServerError("this mock serves plain HTTP: start it with tls=True for HTTPS")
+        return self._secure().client_context()
+
+    def _secure(self) -> ServerTLS:
+        if self.tls is None:
+            settings = self.settings
+            self.tls = server_tls(settings.host, settings.cert, settings.key)
+        return self.tls
 
     def url_for(self, path: str) -> str:
         return self.url + ("" if path.startswith("/") else "/") + path
@@ -171,6 +197,7 @@ class MockServer(MockAPI):
             if self._server is not None:
                 return self
             self.app.stopping.clear()
+            secure = self._secure() if self.uses_tls else None
             sock = bind_socket(self.settings.host, self.settings.port)
             bound = str(sock.getsockname()[0])
             if listens_everywhere(bound):
@@ -182,16 +209,20 @@ class MockServer(MockAPI):
                     "anyone who can reach this machine can call it",
                     stacklevel=2,
                 )
+
             try:
-                server = MockHTTPServer(
+                server = HookedServer(
                     self.settings.host,
                     self.settings.port,
                     self.app if self.wsgi_wrapper is None else self.wsgi_wrapper(self.app),
-                    handler=KeepAliveHandler,
+                    handler=HookedHandler,
                     fd=sock.fileno(),
                 )
             finally:
                 sock.close()  # the server holds its own duplicate of the descriptor
+            if secure is not None:
+                server.tls = secure
+                server.ssl_context = secure.context
             thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},

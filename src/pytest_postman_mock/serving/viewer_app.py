@@ -13,11 +13,13 @@ It answers only to its own host names (`host_names.py`: a rebound foreign name g
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Callable
 
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from ..errors import SettingsError
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 DEFAULT_PREFIX = "/__postman_mock__/"
 DATA = "data.json"
+SCENARIO = "scenario"
 REFRESH_MS = 2000
 PLAIN_POLICY = "default-src 'none'; frame-ancestors 'none'"
 ReportSource = Callable[[], dict[str, Any]]
@@ -95,7 +98,10 @@ class ViewerMiddleware:
         refresh_ms: int = REFRESH_MS,
         api_key: str | None = None,
         host_names: HostNames | None = None,
+        scenarios: MockServer | None = None,
     ) -> None:
+        """`scenarios`: the server whose scenario `<prefix>scenario` reads and switches."""
+        self.scenarios = scenarios
         self.app = app
         self.report = report
         self.prefix = prefix
@@ -113,9 +119,11 @@ class ViewerMiddleware:
         path = environ.get("PATH_INFO", "")
         bare = self.prefix.rstrip("/")
         mine = (bare, self.prefix, self.prefix + DATA)
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or path not in mine:
+        admin = self.scenarios is not None and path == self.prefix + SCENARIO
+        if not admin and (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or path not in mine):
             return self.app(environ, start_response)
         request = Request(environ)
+        request.max_content_length = 64 * 1024
         port = int(environ.get("SERVER_PORT") or 0)
         policy = PLAIN_POLICY
         if not self.host_names.allows(environ.get("HTTP_HOST"), port):
@@ -126,6 +134,8 @@ class ViewerMiddleware:
                 status=421,
                 mimetype="text/plain",
             )
+        elif admin and self._allowed(request):
+            response = self._scenario(request)
         elif path == bare:
             query = environ.get("QUERY_STRING", "")
             location = self.prefix + (f"?{query}" if query else "")
@@ -137,15 +147,44 @@ class ViewerMiddleware:
                 mimetype="text/plain",
             )
         elif path == self.prefix:
-            page = render_html(self.report(), live_url=DATA, refresh_ms=self.refresh_ms)
+            switch = SCENARIO if self.scenarios is not None else None
+            page = render_html(
+                self.report(), live_url=DATA, refresh_ms=self.refresh_ms, scenario_url=switch
+            )
             response = Response(page, mimetype="text/html")
             policy = header_policy(live=True)
         else:
             response = Response(json.dumps(self.report()), mimetype="application/json")
-        request.get_data()  # a GET has no body to speak of; read it so keep-alive can go on
-        environ[BODY_READ] = True
+        with contextlib.suppress(ClientDisconnected, RequestEntityTooLarge):
+            request.get_data()  # read what is left so keep-alive can go on
+            environ[BODY_READ] = True
         response.headers["Cache-Control"] = "no-store"
         response.headers["Content-Security-Policy"] = policy
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response(environ, start_response)
+
+    def _scenario(self, request: Request) -> Response:
+        """GET: the active scenario and the known ones; POST `{"scenario": NAME}` (or null)
+        switches the server to it. An unknown name is a 400 that lists the known ones."""
+        server = self.scenarios
+        assert server is not None
+        if request.method == "POST":
+            try:
+                given = json.loads(request.get_data() or b"{}")
+                name = given.get("scenario") if isinstance(given, dict) else None
+                if name is not None and not isinstance(name, str):
+                    raise SettingsError('expected {"scenario": NAME} (or null for none)')
+                server.use_scenario(name)
+                server.app.scenarios.default = name
+            except (ValueError, RequestEntityTooLarge, ClientDisconnected) as problem:
+                message = (
+                    str(problem)
+                    if isinstance(problem, SettingsError)
+                    else ('expected a JSON body {"scenario": NAME}')
+                )
+                return Response(json.dumps({"error": message}), 400, mimetype="application/json")
+        elif request.method not in ("GET", "HEAD"):
+            return Response(status=405, headers={"Allow": "GET, HEAD, POST"})
+        state = {"scenario": server.scenario, "scenarios": sorted(server.app.scenarios.scenarios)}
+        return Response(json.dumps(state), mimetype="application/json")

@@ -522,7 +522,46 @@
     setTimeout(tick, config.refreshMs);
   }
 
+  /** `serve`'s scenario switch: the server's scenarios, and a POST to change the active one. */
+  async function scenarios() {
+    const control = $("scenario-control");
+    const picker = $("scenario-switch");
+    const status = $("scenario-status");
+    const url = config.scenarioUrl + location.search;
+    const show = (state) => {
+      const options = [el("option", { value: "" }, "(none)")];
+      for (const name of state.scenarios) options.push(el("option", { value: name }, name));
+      picker.replaceChildren(...options);
+      picker.value = state.scenario || "";
+      control.hidden = state.scenarios.length === 0;
+    };
+    try {
+      const response = await fetch(url, { cache: "no-store" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      show(await response.json());
+    } catch (error) {
+      return;
+    }
+    picker.addEventListener("change", async () => {
+      status.textContent = "switching…";
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ scenario: picker.value || null }),
+        });
+        const state = await response.json();
+        if (!response.ok) throw new Error(state.error || `HTTP ${response.status}`);
+        show(state);
+        status.textContent = `now ${state.scenario || "no scenario"}`;
+      } catch (error) {
+        status.textContent = `could not switch: ${error.message}`;
+      }
+    });
+  }
+
   load(JSON.parse($("report-data").textContent));
   renderDetail(null);
   if (config.liveUrl) poll();
+  if (config.scenarioUrl) scenarios();
 })();
