@@ -45,6 +45,10 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "port": ("0", 0),
     "max_calls": ("50", 50),
     "max_body": ("2048", 2048),
+    # connection limits (the HTTP layer)
+    "max_connections": ("64", 64),
+    "head_timeout": ("2.5", 2.5),
+    "idle_timeout": ("7", 7.0),
     "strict": ("false", False),
     "url_env": ("MOCK_URL", "MOCK_URL"),
     "outage": ("503", 503),

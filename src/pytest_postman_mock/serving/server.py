@@ -23,8 +23,12 @@ from ..engine.core import Engine
 from ..errors import ServerError
 from ..settings import MockSettings
 from .app import MockApp
-from .connection import KeepAliveHandler, MockHTTPServer
+from .connection import MockHTTPServer
 from .controls import MockAPI
+from .wire import WireHandler
+
+LISTEN_BACKLOG = 1024
+"""Connections the kernel queues for `accept`; the cap is `max_connections`."""
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -38,7 +42,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(128)
+        sock.listen(LISTEN_BACKLOG)
     except OSError as problem:
         sock.close()
         hint = ""
@@ -149,8 +153,10 @@ class MockServer(MockAPI):
                     self.settings.host,
                     self.settings.port,
                     self.app if self.wsgi_wrapper is None else self.wsgi_wrapper(self.app),
-                    handler=KeepAliveHandler,
+                    handler=WireHandler,
                     fd=sock.fileno(),
+                    settings=self.settings,
+                    mock_app=self.app,
                 )
             finally:
                 sock.close()  # the server holds its own duplicate of the descriptor
@@ -172,6 +178,7 @@ class MockServer(MockAPI):
         if server is None:
             return
         self.app.stopping.set()  # cut delays short
+        server.stopping.set()  # and an accept back-off
         server.shutdown()
         server.close_connections()
         server.server_close()
