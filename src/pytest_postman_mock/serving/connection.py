@@ -91,6 +91,7 @@ class MockHTTPServer(ThreadedWSGIServer):
                 del self._waiting[victim]
                 self.evicted += 1
             self._open.add(request)
+            self._waiting[request] = time.monotonic()  # until its first request head is in
         if victim is not None:
             with contextlib.suppress(OSError):
                 victim.shutdown(socket.SHUT_RDWR)

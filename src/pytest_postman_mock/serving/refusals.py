@@ -38,7 +38,7 @@ class Refusal(Exception):
             return Rendered.json(413, too_large(max_body))
         payload = {
             "error": {
-                "name": "badRequestError" if self.status < 500 else "serverBusyError",
+                "name": "serverBusyError" if self.status == 503 else "badRequestError",
                 "header": HEADERS.get(self.status, "Bad request"),
                 "message": self.message or self.note,
             }

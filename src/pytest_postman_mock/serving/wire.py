@@ -59,7 +59,7 @@ class Seen:
     """What has been read of the current request, for the call log of a refusal."""
 
     def __init__(self, line: bytes = b"") -> None:
-        words = line.split(b" ")
+        words = line.rstrip(b"\r\n").split(b" ")
         method = words[0] if words and words[0].isalpha() else b""
         self.method = method.decode("ascii")[:32]
         self.target = words[1].decode("latin-1")[:2048] if len(words) > 1 else ""
