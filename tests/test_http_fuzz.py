@@ -3,7 +3,7 @@ are logged exactly as answered, and leave it serving normal clients."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -19,9 +19,11 @@ from .rawhttp import send_raw
 VALID = [
     b"GET /users/1 HTTP/1.1\r\nHost: x\r\n\r\n",
     b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
-    b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\n\r\n",
+    b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"5;x=1\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n",
     b"POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi",
-    b"GET /users/2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /users/3 HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /users/2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+    b"GET /users/3 HTTP/1.1\r\nHost: x\r\n\r\n",
     b"DELETE /users/4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 ]
 PIECES = [b"\r\n", b"\n", b":", b" ", b"\t", b",", b";", b"0", b"F", b"-", b"\x00", b"\xff", b"%"]
@@ -47,7 +49,7 @@ def mutated(draw: st.DrawFn) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> object:
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
     doc = builders.collection(
         builders.request(
             "User",
