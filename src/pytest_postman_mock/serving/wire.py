@@ -34,6 +34,8 @@ MAX_HEAD = 64 * 1024
 MAX_HEADERS = 100
 """Most header fields in one request: past them, 431."""
 RECV_SIZE = 65536
+WAKE = 1.0
+"""Seconds between deadline checks while a connection waits to read."""
 DRAIN_SECONDS = 0.5
 DRAIN_LIMIT = 1024 * 1024
 SERVER_NAME = "postman-mock"
@@ -82,11 +84,12 @@ class WireHandler(socketserver.BaseRequestHandler):
         self.settings = self.server.settings
         self.buffer = bytearray()
         self.eof = False
+        self.timeout: float | None = None
+        self.seen = Seen()
 
     def handle(self) -> None:
         keep = True
         while keep and not self.server.stopping.is_set():
-            self.seen = Seen()
             try:
                 keep = self.serve_one()
             except Refusal as refusal:
@@ -113,20 +116,28 @@ class WireHandler(socketserver.BaseRequestHandler):
     # ------------------------------------------------------------------ reading
 
     def recv(self, deadline: float) -> bytes:
-        """The next bytes before `deadline` (b"" once the client closed); `Gone` past it."""
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise Gone
-        self.request.settimeout(left)
-        try:
-            data = self.request.recv(RECV_SIZE)
-        except (TimeoutError, socket.timeout):
-            raise Gone from None
-        except OSError:
-            raise Gone from None
-        if not data:
-            self.eof = True
-        return data
+        """The next bytes before `deadline` (b"" once the client closed); `Gone` past it.
+
+        The socket's timeout stays at `WAKE` seconds while the deadline is further off
+        (setting it costs two system calls), and the deadline is checked on each wake.
+        """
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Gone
+            timeout = min(left, WAKE)
+            if timeout != self.timeout:
+                self.request.settimeout(timeout)
+                self.timeout = timeout
+            try:
+                data = self.request.recv(RECV_SIZE)
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                raise Gone from None
+            if not data:
+                self.eof = True
+            return data
 
     def next_event(self, conn: h11.Connection, deadline: float) -> Any:
         while True:
