@@ -61,15 +61,24 @@ class Seen:
     """What has been read of the current request, for the call log of a refusal."""
 
     def __init__(self, line: bytes = b"") -> None:
-        words = line.rstrip(b"\r\n").split(b" ")
-        method = words[0] if words and words[0].isalpha() else b""
-        self.method = method.decode("ascii")[:32]
-        self.target = words[1].decode("latin-1")[:2048] if len(words) > 1 else ""
-        self.headers: tuple[tuple[str, str], ...] = ()
+        self.line = line
+        self.request: h11.Request | None = None
         self.body = bytearray()
 
     def parts(self) -> tuple[str, str, tuple[tuple[str, str], ...], bytes]:
-        return self.method, self.target, self.headers, bytes(self.body)
+        """(method, target, headers, body), decoded only for a refusal, as far as read."""
+        if self.request is not None:
+            method = self.request.method.decode("ascii")
+            target = self.request.target.decode("ascii")
+            headers = tuple(
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, v in self.request.headers.raw_items()
+            )
+            return method, target, headers, bytes(self.body)
+        words = self.line.rstrip(b"\r\n").split(b" ")
+        verb = words[0].decode("ascii")[:32] if words and words[0].isalpha() else ""
+        path = words[1].decode("latin-1")[:2048] if len(words) > 1 else ""
+        return verb, path, (), bytes(self.body)
 
 
 class WireHandler(socketserver.BaseRequestHandler):
@@ -191,31 +200,34 @@ class WireHandler(socketserver.BaseRequestHandler):
         self.server.waiting(self.request, False)
         if not isinstance(request, h11.Request):
             raise Gone
-        seen.method = request.method.decode("ascii")
-        seen.target = request.target.decode("ascii")
-        seen.headers = tuple(
-            (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw_items()
-        )
+        seen.request = request
         close = self.check(request)
         body = self.read_body(conn, seen)
         return self.answer(conn, request, body, close)
 
     def check(self, request: h11.Request) -> bool:
         """Refuse what h11 lets through but we do not take; whether to close after."""
-        if len(request.headers) > MAX_HEADERS:
+        items = request.headers.raw_items()
+        if len(items) > MAX_HEADERS:
             raise Refusal(431, f"more than {MAX_HEADERS} header fields")
+        size, length, chunked = 0, None, False
+        for name, value in items:
+            size += len(name) + len(value) + 4
+            lower = name.lower()
+            if lower == b"content-length":
+                length = value
+            elif lower == b"transfer-encoding":
+                chunked = True
         # h11 bounds a head still arriving; one that came whole in one read is bounded here.
-        if sum(len(k) + len(v) + 4 for k, v in request.headers.raw_items()) > MAX_HEAD:
+        if size > MAX_HEAD:
             raise Refusal(431, f"request head over {MAX_HEAD} bytes")
         if request.http_version not in (b"1.0", b"1.1"):
             version = request.http_version.decode("ascii")
             raise Refusal(505, f"HTTP/{version} is not supported (HTTP/1.0 and 1.1 are)")
-        names = {name for name, _ in request.headers}
-        length = next((v for k, v in request.headers if k == b"content-length"), None)
         if length is not None and (len(length) > 15 or int(length) > self.settings.max_body):
             raise too_big(self.settings.max_body)
         # RFC 9112 6.1: read as chunked, and close after, whatever Content-Length said.
-        return b"content-length" in names and b"transfer-encoding" in names
+        return length is not None and chunked
 
     def read_body(self, conn: h11.Connection, seen: Seen) -> bytes:
         if conn.they_are_waiting_for_100_continue:
