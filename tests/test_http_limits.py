@@ -162,8 +162,18 @@ def test_a_thousand_idle_and_slow_connections_leave_normal_clients_served(
             first = b"" if number % 2 else b"GET /users/1 HTTP/1.1\r\nHost: x\r\nX-Slow: "
             clients.append(connect(server.port, first))
         cap = server.settings.max_connections
-        assert poll(lambda: server._server.open_connections >= cap)  # type: ignore[union-attr]
+        http = server._server
+        assert http is not None
+        # every connection accepted: kept, evicted to make room, or turned away
+        assert poll(lambda: http.open_connections + http.evicted + http.turned_away >= 1_000)
+        assert http.open_connections >= cap
         usage = resource.getrusage(resource.RUSAGE_SELF)
+        held = time.monotonic()
+        poll(lambda: False, timeout=2.0)  # two seconds at the cap, nobody else calling
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        idle_cpu = (cpu.ru_utime - usage.ru_utime) + (cpu.ru_stime - usage.ru_stime)
+        idle_wall = time.monotonic() - held
+        usage = cpu
         wall = time.monotonic()
         answered = 0
         for _ in range(50):
@@ -176,7 +186,8 @@ def test_a_thousand_idle_and_slow_connections_leave_normal_clients_served(
         assert threading.active_count() <= threads_before + cap + 8
         with capsys.disabled():
             print(
-                f"\n[limits] 1000 idle/slow connections, cap {cap}: 50 normal requests in "
+                f"\n[limits] 1000 idle/slow connections, cap {cap}: held {idle_wall:.2f} s "
+                f"for {idle_cpu:.3f} s CPU; 50 normal requests in "
                 f"{elapsed:.2f} s wall, {spent:.2f} s CPU (client and server); "
                 f"evicted {server._server.evicted}, turned away {server._server.turned_away}"  # type: ignore[union-attr]
             )

@@ -34,7 +34,7 @@ MAX_HEAD = 64 * 1024
 MAX_HEADERS = 100
 """Most header fields in one request: past them, 431."""
 RECV_SIZE = 65536
-WAKE = 1.0
+WAKE = 5.0
 """Seconds between deadline checks while a connection waits to read."""
 DRAIN_SECONDS = 0.5
 DRAIN_LIMIT = 1024 * 1024
