@@ -7,7 +7,7 @@ KIND is one of:
 - `ours`: `MockServer` on the collection (call log on, as in a test session);
 - `werkzeug`: a bare `werkzeug.serving.make_server(threaded=True)` app returning a
   fixed body (Werkzeug closes the connection after every response);
-- `werkzeug-keepalive`: the same fixed-body app behind our keep-alive handler, the
+- `werkzeug-keepalive`: the same fixed-body app behind our h11 connection handler, the
   ceiling for ours: what is left is the cost of the mock's own work;
 - `httpserver`: pytest-httpserver (threaded) with one permanent handler per request
   of the collection, registered in collection order (it scans them in order).
@@ -54,9 +54,18 @@ def start(kind: str, size: int, collection: str | None) -> tuple[str, Callable[[
         if kind == "werkzeug":
             server = make_server("127.0.0.1", 0, fixed_app, threaded=True)
         else:
-            from pytest_postman_mock.serving.connection import KeepAliveHandler, MockHTTPServer
+            from pytest_postman_mock.serving.connection import MockHTTPServer
+            from pytest_postman_mock.serving.wire import WireHandler
+            from pytest_postman_mock.settings import MockSettings
 
-            server = MockHTTPServer("127.0.0.1", 0, fixed_app, handler=KeepAliveHandler)
+            server = MockHTTPServer(
+                "127.0.0.1",
+                0,
+                fixed_app,
+                handler=WireHandler,
+                settings=MockSettings(),
+                mock_app=None,
+            )
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{server.server_port}", server.shutdown
     if kind == "httpserver":

@@ -140,14 +140,18 @@ def test_a_huge_header_gets_431_and_the_server_goes_on(echo_server: MockServer) 
         echo_server.port,
         b"GET /users/1 HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n",
     )
-    assert status_line(data) == b"HTTP/1.1 431 Line too long"
+    assert status_line(data) == b"HTTP/1.1 431 Request Header Fields Too Large"
     data = exchange(
         echo_server.port,
         b"GET /users/1 HTTP/1.1\r\nHost: x\r\n"
         + b"".join(b"X-%d: 1\r\n" % i for i in range(150))
         + b"\r\n",
     )
-    assert status_line(data) == b"HTTP/1.1 431 Too many headers"
+    assert status_line(data) == b"HTTP/1.1 431 Request Header Fields Too Large"
+    assert [c.notes for c in echo_server.calls] == [
+        ("request head over 65536 bytes",),
+        ("more than 100 header fields",),
+    ]
     assert still_serving(echo_server)
 
 
@@ -169,14 +173,23 @@ def test_an_unknown_method_gets_postmans_404(echo_server: MockServer) -> None:
 
 
 def test_a_garbage_request_line_gets_400(echo_server: MockServer) -> None:
-    # Python's http.server takes a line it cannot read as HTTP/0.9: a bare error page.
-    data = exchange(echo_server.port, b"\x00\x01 nonsense\r\n\r\n")
-    assert b"Error code: 400" in data
+    data = exchange(echo_server.port, b"\x00\x01 nonsense HTTP/1.1\r\n\r\n")
+    assert status_line(data) == b"HTTP/1.1 400 Bad Request"
+    assert b"Connection: close" in data
+    (call,) = echo_server.calls
+    assert (call.kind, call.notes) == (
+        Kind.BAD_REQUEST,
+        ("malformed request: illegal request line",),
+    )
     assert still_serving(echo_server)
 
 
-def test_an_http_0_9_request_gets_the_bare_body(echo_server: MockServer) -> None:
-    assert exchange(echo_server.port, b"GET /users/1\r\n\r\n") == b'{"id": "1"}'
+def test_an_http_0_9_request_is_refused(echo_server: MockServer) -> None:
+    data = exchange(echo_server.port, b"GET /users/1\r\n\r\n")
+    assert status_line(data) == b"HTTP/1.1 400 Bad Request"
+    assert echo_server.calls.last.notes == (
+        "no HTTP version in the request line (HTTP/0.9 is not served)",
+    )
 
 
 def test_a_slow_client_does_not_hold_up_others(echo_server: MockServer) -> None:

@@ -52,6 +52,10 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "max_jsonpath_nodes": ("500", 500),
     "redact_headers": ("X-Session,X-Token", ("X-Session", "X-Token")),
     "allowed_hosts": ("mock.test,api.test", ("mock.test", "api.test")),
+    # connection limits (the HTTP layer)
+    "max_connections": ("64", 64),
+    "head_timeout": ("2.5", 2.5),
+    "idle_timeout": ("7", 7.0),
     "strict": ("false", False),
     "path_variable_values": ("false", False),
     "allow_fuzzy": ("true", True),

@@ -99,6 +99,10 @@ class MockSettings:
     tls: bool = False
     cert: str | None = None
     key: str | None = field(default=None, repr=False)
+    # connection limits (the HTTP layer)
+    max_connections: int = 256
+    head_timeout: float = 10.0
+    idle_timeout: float = 30.0
 
     def with_values(self, values: Mapping[str, Any], origin: str) -> MockSettings:
         """A copy with `values` parsed and applied; a name that is not a server setting is
@@ -151,6 +155,16 @@ def _fraction(value: Any) -> float:
         raise ValueError("expected a number above 0 and at most 1") from None
     if isinstance(value, bool) or not 0 < number <= 1:
         raise ValueError("expected a number above 0 and at most 1")
+    return number
+
+
+def _seconds(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("expected seconds above 0 and at most 3600") from None
+    if isinstance(value, bool) or not 0 < number <= 3600:
+        raise ValueError("expected seconds above 0 and at most 3600")
     return number
 
 
@@ -507,6 +521,30 @@ SETTINGS: tuple[Setting, ...] = (
         server=False,
         default="short",
         metavar="MODE",
+    ),
+    # connection limits (the HTTP layer)
+    Setting(
+        "max_connections",
+        _int_in(1, 100_000),
+        "Most connections served at once; past it the longest-waiting idle one is closed, "
+        "else the newcomer gets 503.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="N",
+    ),
+    Setting(
+        "head_timeout",
+        _seconds,
+        "Seconds a client has, from its first byte, to send a request's head (line and "
+        "headers); also the longest pause inside a body.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="S",
+    ),
+    Setting(
+        "idle_timeout",
+        _seconds,
+        "Seconds a kept-alive connection may wait for its next request.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="S",
     ),
     Setting(
         "strict",

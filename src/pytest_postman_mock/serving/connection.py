@@ -1,169 +1,135 @@
-"""The HTTP/1.1 connection handler: Werkzeug's request parsing, with keep-alive.
+"""The threaded HTTP server: Werkzeug's, with a bounded number of connections.
 
-Werkzeug's development handler closes every connection after one response,
-and afterwards drains whatever the client sent next, which would swallow a
-keep-alive client's next request. Our WSGI app always reads the whole request
-body and answers with a complete, sized body, so a connection can safely
-serve the next request: this handler keeps Werkzeug's environ building
-(chunked uploads, `Expect: 100-continue`, headers) and writes the response
-itself, keeping the connection open unless the client asked to close it, the
-body was not read to the end (a 413), or the server is stopping.
+Each connection is served by `wire.WireHandler` in its own thread. At most
+`max_connections` are open at once: past the cap, the connection that has waited
+longest for a request head is closed to make room (a slow or idle client loses its
+slot to one that is ready), and when none is waiting the newcomer gets a prompt 503
+with `Connection: close` instead of a thread. `accept` failing for lack of
+descriptors (EMFILE, ENFILE) backs off instead of spinning on the ready socket.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import socket
 import threading
+import time
 from typing import Any
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.serving import ThreadedWSGIServer
 
-from .wsgi_keys import BODY_READ
+from ..settings import MockSettings
+from .app import MockApp
+from .refusals import busy
+from .tls import ServerTLS
 
-"""The environ key the app sets once it has read the whole request body."""
-IDLE_TIMEOUT = 30.0
-"""Seconds a kept-alive connection may sit idle before the server closes it."""
-NO_BODY_STATUSES = frozenset({204, 304})
-DRAIN_TIMEOUT = 0.2
-DRAIN_LIMIT = 64 * 1024 * 1024
+OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+BACKOFF_FIRST = 0.01
+BACKOFF_MOST = 0.2
+"""Seconds between accept attempts while out of descriptors (doubling up to this)."""
 
 _log = logging.getLogger("pytest_postman_mock.server")
 
 
-class KeepAliveHandler(WSGIRequestHandler):
-    """Serve one connection, request after request, without per-request log lines."""
-
-    timeout = IDLE_TIMEOUT
-    protocol_version = "HTTP/1.1"
-    server_version = "postman-mock"
-    sys_version = ""
-    server: MockHTTPServer
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def run_wsgi(self) -> None:
-        if self.headers.get("Expect", "").lower().strip() == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        self.environ = environ = self.make_environ()
-        started: list[Any] = []
-
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None):  # type: ignore[no-untyped-def]
-            started[:] = [status, headers]
-            return lambda data: None
-
-        try:
-            chunks = self.server.app(environ, start_response)
-            try:
-                body = b"".join(chunks)
-            finally:
-                getattr(chunks, "close", lambda: None)()
-        except Exception:  # the app answers its own errors; this is the last line of defence
-            _log.exception("the mock app failed outside its own error handling")
-            started[:] = ["500 Internal Server Error", [("Content-Type", "text/plain")]]
-            body, environ[BODY_READ] = b"Internal Server Error", False
-        self._send(environ, started[0], started[1], body)
-
-    def _send(
-        self, environ: dict[str, Any], status: str, headers: list[tuple[str, str]], body: bytes
-    ) -> None:
-        code_text, _, reason = status.partition(" ")
-        code = int(code_text)
-        if self.request_version == "HTTP/0.9":  # no status line, no headers: just the body
-            self.wfile.write(body)
-            return
-        keep = (
-            not self.close_connection
-            and environ.get(BODY_READ, False)
-            and not self.server.stopping.is_set()
-        )
-        try:
-            names = self._head(code, reason, headers)
-        except UnicodeEncodeError:  # a header the app let through that HTTP cannot carry
-            _log.warning("a response header could not be encoded; sent 500 instead")
-            self._headers_buffer = []
-            code, body, keep = 500, b"Internal Server Error", False
-            names = self._head(code, "Internal Server Error", [("Content-Type", "text/plain")])
-        sends_body = code >= 200 and code not in NO_BODY_STATUSES
-        if "content-length" not in names and sends_body:
-            self.send_header("Content-Length", str(len(body)))
-        if not keep:
-            self.send_header("Connection", "close")
-        elif self.request_version == "HTTP/1.0":
-            self.send_header("Connection", "keep-alive")
-        # Headers and body leave in one write: two small writes on a kept-alive
-        # connection meet Nagle's algorithm and the client's delayed ACK (~40 ms each).
-        self._headers_buffer.append(b"\r\n")
-        if sends_body and environ["REQUEST_METHOD"] != "HEAD":
-            self._headers_buffer.append(body)
-        self.flush_headers()
-        if not environ.get(BODY_READ, False):
-            self._drain()
-
-    def _head(self, code: int, reason: str, headers: list[tuple[str, str]]) -> set[str]:
-        """Status line and headers into the buffer; the lower-cased names sent.
-
-        The mock's own `Server` and `Date` go only where the example saved none: the
-        example's headers win, so clients never see `Server: postman-mock, nginx`."""
-        self.log_request(code)
-        self.send_response_only(code, reason)
-        names = {key.lower() for key, _ in headers}
-        if "server" not in names:
-            self.send_header("Server", self.version_string())
-        if "date" not in names:
-            self.send_header("Date", self.date_time_string())
-        for key, value in headers:
-            if key.lower() != "connection":
-                self.send_header(key, value)
-        return names
-
-    def _drain(self) -> None:
-        """Read (a bounded amount of) an unread body, so the client sees our answer (a 413)
-        rather than a reset connection."""
-        self.connection.settimeout(DRAIN_TIMEOUT)
-        total = 0
-        try:
-            while total < DRAIN_LIMIT:
-                data = self.rfile.read1(65536)
-                if not data:
-                    break
-                total += len(data)
-        except OSError:
-            pass
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass  # the call log has every request
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        _log.debug(message, *args)
-
-
 class MockHTTPServer(ThreadedWSGIServer):
-    """Werkzeug's threaded server that knows its open connections, to close them on stop."""
+    """Werkzeug's threaded server that bounds, and knows, its open connections."""
 
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, settings: MockSettings, mock_app: MockApp | None, **kwargs: Any
+    ) -> None:
+        self.settings = settings
+        self.mock_app = mock_app
+        """The app whose call log gets the requests the connection refuses itself."""
         self.stopping = threading.Event()
         self._open: set[socket.socket] = set()
+        self._waiting: dict[socket.socket, float] = {}
+        """Open connections waiting for a request head, and since when."""
         self._open_lock = threading.Lock()
+        self._backoff = 0.0
+        self._busy = busy(settings.max_connections)
+        self.evicted = 0
+        self.turned_away = 0
+        self.tls: ServerTLS | None = None
+        """Set before serving for HTTPS: each connection's handler secures its socket."""
         super().__init__(*args, **kwargs)
 
-    def process_request(self, request: Any, client_address: Any) -> None:
+    @property
+    def open_connections(self) -> int:
+        return len(self._open)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        try:
+            pair = super().get_request()
+        except OSError as problem:
+            if problem.errno in OUT_OF_DESCRIPTORS:
+                self._backoff = min(max(self._backoff * 2, BACKOFF_FIRST), BACKOFF_MOST)
+                _log.warning("accept: %s; retrying in %.2f s", problem, self._backoff)
+                self.stopping.wait(self._backoff)
+            raise  # socketserver drops the attempt and polls again
+        self._backoff = 0.0
+        return pair
+
+    def track(self, before: socket.socket, after: socket.socket | None) -> None:
+        """Swap the socket `stop()` must shut down (a TLS one replaces the plain one)."""
         with self._open_lock:
+            self._open.discard(before)
+            since = self._waiting.pop(before, None)
+            if after is not None:
+                self._open.add(after)
+                if since is not None:
+                    self._waiting[after] = since
+            else:
+                self._waiting.pop(before, None)
+
+    def waiting(self, connection: socket.socket, waits: bool) -> None:
+        """The handler says whether `connection` is waiting for a request head."""
+        with self._open_lock:
+            if waits:
+                self._waiting.setdefault(connection, time.monotonic())
+            else:
+                self._waiting.pop(connection, None)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        victim = None
+        with self._open_lock:
+            if len(self._open) >= self.settings.max_connections:
+                if not self._waiting:
+                    self.turned_away += 1
+                    self._turn_away(request)
+                    return
+                victim = min(self._waiting, key=self._waiting.__getitem__)
+                del self._waiting[victim]
+                self.evicted += 1
             self._open.add(request)
-        super().process_request(request, client_address)
+            self._waiting[request] = time.monotonic()  # until its first request head is in
+        if victim is not None:
+            with contextlib.suppress(OSError):
+                victim.shutdown(socket.SHUT_RDWR)
+        try:
+            super().process_request(request, client_address)
+        except RuntimeError:  # no thread to be had: the client gets a closed connection
+            _log.warning("could not start a thread for a connection", exc_info=True)
+            self.shutdown_request(request)
+
+    def _turn_away(self, request: socket.socket) -> None:
+        """503 and close, without blocking the accept loop or starting a thread."""
+        with contextlib.suppress(OSError):
+            request.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                request.recv(65536)  # read what came, so closing does not reset our answer
+            request.send(self._busy)
+            request.shutdown(socket.SHUT_WR)
+        request.close()
 
     def shutdown_request(self, request: Any) -> None:
         with self._open_lock:
             self._open.discard(request)
+            self._waiting.pop(request, None)
         super().shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:

@@ -26,9 +26,13 @@ from ..engine.plans import Rendered
 from ..errors import ServerError
 from ..settings import MockSettings
 from .app import MockApp, ResponseHook
+from .connection import MockHTTPServer
 from .controls import MockAPI
-from .hooked import HookedHandler, HookedServer
 from .tls import ServerTLS, server_tls
+from .wire import WireHandler
+
+LISTEN_BACKLOG = 1024
+"""Connections the kernel queues for `accept`; the cap is `max_connections`."""
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -42,7 +46,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(128)
+        sock.listen(LISTEN_BACKLOG)
     except OSError as problem:
         sock.close()
         hint = ""
@@ -83,7 +87,7 @@ class MockServer(MockAPI):
         self.settings = base.with_values(values, "MockServer()") if values else base
         self._sources = (collection, environment)
         self.app = MockApp(Engine.from_files(collection, environment, self.settings))
-        self._server: HookedServer | None = None
+        self._server: MockHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.wsgi_wrapper: Callable[[MockApp], Any] | None = None
@@ -211,18 +215,18 @@ class MockServer(MockAPI):
                 )
 
             try:
-                server = HookedServer(
+                server = MockHTTPServer(
                     self.settings.host,
                     self.settings.port,
                     self.app if self.wsgi_wrapper is None else self.wsgi_wrapper(self.app),
-                    handler=HookedHandler,
+                    handler=WireHandler,
                     fd=sock.fileno(),
+                    settings=self.settings,
+                    mock_app=self.app,
                 )
             finally:
                 sock.close()  # the server holds its own duplicate of the descriptor
-            if secure is not None:
-                server.tls = secure
-                server.ssl_context = secure.context
+            server.tls = secure
             thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -241,6 +245,7 @@ class MockServer(MockAPI):
         if server is None:
             return
         self.app.stopping.set()  # cut delays short
+        server.stopping.set()  # and an accept back-off
         server.shutdown()
         server.close_connections()
         server.server_close()

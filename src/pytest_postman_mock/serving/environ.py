@@ -1,0 +1,75 @@
+"""The WSGI environ of one request that h11 parsed, built the way Werkzeug's server builds it.
+
+The body is already read (and bounded) by the connection, so `wsgi.input` holds exactly
+the bytes the client sent, whatever the framing. The request target reaches us with any
+raw non-ASCII bytes percent-encoded (see `wire.encode_target`), so `/café` and
+`/caf%C3%A9` are the same request; `RAW_URI` and `REQUEST_URI` keep the target undecoded.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import h11
+
+
+def _wsgi(text: str) -> str:
+    """A text as WSGI carries it: its UTF-8 bytes read as Latin-1 (PEP 3333)."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def build_environ(
+    request: h11.Request,
+    body: bytes,
+    client: tuple[str, int],
+    server: tuple[str, int],
+    software: str,
+    scheme: str = "http",
+) -> dict[str, Any]:
+    """The environ for `request` with `body`, from `client` to `server`."""
+    target = request.target.decode("ascii")
+    url = urlsplit(target)
+    # A target that starts with two slashes is a path, not an authority.
+    path = f"/{url.netloc}{url.path}" if not url.scheme and url.netloc else url.path
+    version = request.http_version.decode("ascii")
+    environ: dict[str, Any] = {
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "SERVER_SOFTWARE": software,
+        "REQUEST_METHOD": request.method.decode("ascii"),
+        "SCRIPT_NAME": "",
+        "PATH_INFO": _wsgi(unquote(path)),
+        "QUERY_STRING": url.query,
+        "REQUEST_URI": target,
+        "RAW_URI": target,
+        "REMOTE_ADDR": client[0],
+        "REMOTE_PORT": client[1],
+        "SERVER_NAME": server[0],
+        "SERVER_PORT": str(server[1]),
+        "SERVER_PROTOCOL": f"HTTP/{version}",
+    }
+    for raw_name, raw_value in request.headers.raw_items():
+        name = raw_name.decode("ascii")
+        if "_" in name:  # as Werkzeug: X_Api_Key must not pass for X-Api-Key
+            continue
+        key = name.upper().replace("-", "_")
+        value = raw_value.decode("latin-1")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = f"HTTP_{key}"
+            if key in environ:
+                value = f"{environ[key]},{value}"
+        environ[key] = value
+    if "CONTENT_LENGTH" in environ:  # h11 checked it: the one value, the body's length
+        environ["CONTENT_LENGTH"] = str(len(body))
+    if url.scheme and url.netloc:  # absolute-form: the target names the host
+        environ["HTTP_HOST"] = url.netloc
+    return environ
