@@ -23,10 +23,12 @@ near-miss explanations use it, and a property test checks the two agree.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import unquote_plus
 
 from ..collection.model import Collection, Environment, Example
@@ -38,6 +40,7 @@ from .variables import VARIABLE, scope_for, substitute
 
 Key = tuple[str, tuple[str, ...]]
 Captures = dict[str, str]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,6 +180,19 @@ class ExampleIndex:
         """The fuzzy buckets again, by each saved query pair (value None: a `{{var}}` value)."""
         for compiled in self.examples:
             self._add(compiled)
+        self._built: dict[object, Any] = {}
+        self._building = threading.Lock()
+
+    def built(self, key: object, build: Callable[[], T]) -> T:
+        """A structure derived from this index, built on first use (once, whichever
+        thread asks first) and kept: what only misses need costs nothing at start-up."""
+        found = self._built.get(key)
+        if found is None:
+            with self._building:
+                found = self._built.get(key)
+                if found is None:
+                    found = self._built[key] = build()
+        return found  # type: ignore[no-any-return]
 
     def _add(self, compiled: CompiledExample) -> None:
         method = compiled.method
