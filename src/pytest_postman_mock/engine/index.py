@@ -192,7 +192,7 @@ class ExampleIndex:
                 found = self._built.get(key)
                 if found is None:
                     found = self._built[key] = build()
-        return found  # type: ignore[no-any-return]
+        return found
 
     def _add(self, compiled: CompiledExample) -> None:
         method = compiled.method
