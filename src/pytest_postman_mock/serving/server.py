@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from ..calls.log import CallLog, Journal
 from ..collection import Collection, Environment
+from ..engine.collector import loading
 from ..engine.core import Engine
 from ..errors import ServerError
 from ..settings import MockSettings
@@ -91,7 +92,8 @@ class MockServer(MockAPI):
         no longer loads raises `CollectionError` and the old examples stay in service.
         Coverage counts start again, since they belong to the old examples.
         """
-        engine = Engine.from_files(*self._sources, self.settings)
+        with loading(reload=True):
+            engine = Engine.from_files(*self._sources, self.settings)
         self.app.engine = engine
         self.app.served.clear()
         return engine
