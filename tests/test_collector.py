@@ -57,6 +57,6 @@ def test_a_failed_load_still_turns_the_collector_back_on(tmp_path: Path) -> None
     gc.enable()
     broken = tmp_path / "broken.json"
     broken.write_text("{")
-    with pytest.raises(Exception, match="broken.json"):
+    with pytest.raises(Exception, match=r"broken\.json"):
         Engine.from_files(broken)
     assert gc.isenabled()
