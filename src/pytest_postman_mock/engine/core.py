@@ -40,7 +40,7 @@ class Outcome:
 
 
 class Engine:
-    """A compiled collection: index, matcher and response plans, built once."""
+    """A compiled collection: index and matcher built once, response plans on first use."""
 
     def __init__(
         self,
@@ -54,7 +54,8 @@ class Engine:
         self.settings = settings or MockSettings()
         self.index = ExampleIndex(collection, environment, self.settings)
         self.matcher = Matcher(self.index)
-        self.plans = {id(c): ResponsePlan.from_example(c.example) for c in self.index.examples}
+        self.plans: dict[int, ResponsePlan] = {}
+        """Response plans by example, each prepared when its example is first served."""
         self.helper = helper if helper is not None else resolve_helper
 
     @classmethod
@@ -74,7 +75,10 @@ class Engine:
             return cls(collection, environment, settings)
 
     def plan_for(self, example: CompiledExample) -> ResponsePlan:
-        return self.plans[id(example)]
+        plan = self.plans.get(id(example))
+        if plan is None:  # two threads may both prepare it: the same plan, kept once
+            plan = self.plans[id(example)] = ResponsePlan.from_example(example.example)
+        return plan
 
     def respond(self, request: Incoming, dynamic: Resolver | None = None) -> Outcome:
         """Match `request` and render the chosen example, or Postman's 404 when none fits.
