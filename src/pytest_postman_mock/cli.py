@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-viewer", action="store_true", help="do not serve the live call-log viewer"
     )
+    serve.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="do not print a line per call (for load runs; the call log still records them)",
+    )
     check = commands.add_parser("check", help="lint a collection for mocking")
     _collection_arguments(check)
     routes = commands.add_parser("routes", help="list the routes a collection serves")
@@ -174,7 +180,8 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
                 "move it with --viewer-path or turn it off with --no-viewer",
                 sys.stderr,
             )
-    server.journal.listeners.append(show)
+    if not args.quiet:
+        server.journal.listeners.append(show)
     if args.outage is not None:
         server.outage(**BY_NAME["outage"].parse(args.outage, "command line", "--outage"))
     with server:
