@@ -200,8 +200,9 @@ class ExampleIndex:
         self.by_name[compiled.example.name].append(compiled)
         stripped = paths.strip_slashes(compiled.segments)
         if compiled.pattern is None:
+            made: dict[int, Key] = {}  # one key tuple for the tiers whose forms are the same
             for tier, key in zip(self.tiers, literal_keys(compiled.segments)):
-                tier[(method, key)].append(compiled)
+                tier[made.setdefault(id(key), (method, key))].append(compiled)
         else:
             node = self.tries[method]
             for part in paths.strip_slashes(compiled.pattern):  # type: ignore[arg-type]

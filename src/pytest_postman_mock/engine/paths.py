@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from sys import intern
 from typing import Union
 from urllib.parse import unquote
 
@@ -67,7 +68,7 @@ def split(path: str) -> tuple[str, ...]:
     trimmed = path.split("?", 1)[0].lstrip("/")
     if not trimmed:
         return ()
-    return tuple(unquote(s) for s in trimmed.split("/"))
+    return tuple(intern(unquote(s)) for s in trimmed.split("/"))
 
 
 def strip_slashes(segments: tuple[str, ...]) -> tuple[str, ...]:
@@ -78,7 +79,9 @@ def strip_slashes(segments: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def lower(segments: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(s.lower() for s in segments)
+    """The segments lower-cased (the same tuple when they already are: less to keep)."""
+    lowered = tuple(s.lower() for s in segments)
+    return segments if lowered == segments else lowered
 
 
 def is_id(segment: str) -> bool:
