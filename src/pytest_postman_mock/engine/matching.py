@@ -299,17 +299,17 @@ class Matcher:
         wanted = paths.lower(paths.strip_slashes(request.segments))
         threshold = self.settings.fuzzy_threshold
         query = request.query if query_needed() else None
-        key = ("fuzzy", request.method, len(wanted))
-        bucket = self.index.built(
-            key,
-            lambda: FuzzyBucket(
-                list(self.index.shaped(request.method, len(wanted))), len(wanted), threshold
-            ),
-        )
-        found: Iterable[CompiledExample] = bucket.candidates(wanted)
-        if query is not None:
-            sharing = {id(c) for c in self.index.shaped(request.method, len(wanted), query)}
-            found = (c for c in found if id(c) in sharing)
+        found: Iterable[CompiledExample]
+        if query is not None:  # usually a few examples: measure them directly
+            found = self.index.shaped(request.method, len(wanted), query)
+        else:
+            key = ("fuzzy", request.method, len(wanted))
+            found = self.index.built(
+                key,
+                lambda: FuzzyBucket(
+                    list(self.index.shaped(request.method, len(wanted))), len(wanted), threshold
+                ),
+            ).candidates(wanted)
         for candidate in found:
             if fuzzy_fits(candidate, wanted, threshold):
                 yield candidate, candidate.captures(request.segments)
