@@ -41,6 +41,7 @@ from .variables import VARIABLE, scope_for, substitute
 Key = tuple[str, tuple[str, ...]]
 Captures = dict[str, str]
 T = TypeVar("T")
+_NO_KEYS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +133,7 @@ def _compile(
         (unquote_plus(substitute(k, variables)), unquote_plus(substitute(v or "", variables)))
         for k, v in url.query
     )
-    wild_keys = frozenset(k for k, v in query if VARIABLE.fullmatch(v))
+    wild_keys = frozenset(k for k, v in query if VARIABLE.fullmatch(v)) or _NO_KEYS
     headers = {k.lower(): substitute(v, variables).strip() for k, v in example.request.headers}
     content_type = headers.get("content-type")
     return CompiledExample(
