@@ -57,7 +57,7 @@ def test_deletions_include_the_text_and_every_shorter_variant() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(PATHS, TARGET, st.sampled_from([0.0, 0.5, 0.6, 0.75, 0.9, 1.0]))
+@given(PATHS, TARGET, st.sampled_from([-0.5, 0.0, 0.5, 0.6, 0.75, 0.9, 1.0, 1.5]))
 def test_the_fuzzy_bucket_finds_what_a_scan_finds(
     saved: list[list[str]], target: list[str], threshold: float
 ) -> None:

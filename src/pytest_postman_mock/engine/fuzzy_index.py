@@ -98,8 +98,8 @@ class FuzzyBucket:
             for literal in position.literals:
                 lengths.setdefault(len(literal), []).append(literal)
         for size, literals in lengths.items():
-            edits = paths.allowed_edits(max(size, length), self.threshold)
-            if abs(size - length) <= edits:
+            edits = max(paths.allowed_edits(max(size, length), self.threshold), 0)
+            if abs(size - length) <= edits:  # (0: an equal literal is always similar)
                 found.update(literals)
         return found
 
