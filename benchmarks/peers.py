@@ -175,6 +175,23 @@ def python_peer(kind: str, size: int, collection: Path | None = None) -> Peer:
     return Peer(kind, command)
 
 
+def serve_peer(collection: Path) -> Peer:
+    """`postman-mock serve --quiet` on the collection, as a load run would start it."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "pytest_postman_mock.cli",
+        "serve",
+        str(collection),
+        "--port",
+        str(port),
+        "--quiet",
+        "--no-viewer",
+    ]
+    return Peer("serve", command, url=f"http://127.0.0.1:{port}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -221,7 +221,7 @@ def issue_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
         ratio = row["p99_ms"] / row["p50_ms"]
         found.append(
             _target(
-                f"goal: p99 / p50 at {large:,} requests, 16 connections",
+                f"goal: p99 / p50 at {large:,} requests, serve, 16 connections",
                 f"{row['p99_ms']:.1f} / {row['p50_ms']:.1f} ms",
                 ratio,
                 f"<= {TAIL_BOUND:g}x",
@@ -399,7 +399,11 @@ def render(results: dict[str, Any]) -> str:
         )
     tail = results.get("tail", {})
     if tail:
-        lines += ["", "TAIL  ours under 16 connections, last endpoint (median round by p99 / p50)"]
+        lines += [
+            "",
+            "TAIL  postman-mock serve --quiet under 16 connections, last endpoint "
+            "(median round by p99 / p50)",
+        ]
         for size, row in tail.items():
             lines.append(
                 f"  {int(size):>7,} requests: {row['rps']:,.0f} req/s, p50 {row['p50_ms']:.2f} ms,"

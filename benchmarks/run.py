@@ -62,7 +62,8 @@ class Plan:
     """(collection size, calls, call-log cap) per memory run; the largest collection gets
     100,000 calls at the default cap 10,000."""
     tail_sizes: tuple[int, ...]
-    """Ours at these sizes under `TAIL_CONNECTIONS` connections, for p99 / p50."""
+    """`postman-mock serve --quiet` at these sizes under `TAIL_CONNECTIONS` connections,
+    for p99 / p50."""
     tail_rounds: int
     tail_seconds: float
     suite_tests: int
@@ -247,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             memory.launch(collections[size], gen_collections.last_endpoint(size).target, calls, cap)
             for size, calls, cap in plan.memory_runs
         ]
-        tail = [(peers.python_peer("ours", s, collections[s]), s) for s in plan.tail_sizes]
+        tail = [(peers.serve_peer(collections[s]), s) for s in plan.tail_sizes]
         for peer, _ in lineup + tail:
             peer.launch()
         try:
@@ -261,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             say(f"servers: {'wrk' if use_wrk else 'python load'} against each, in turn")
             results["server"], unavailable = measure_servers(lineup, plan, use_wrk)
-            say(f"tail latency: ours under {TAIL_CONNECTIONS} connections")
+            say(f"tail latency: serve --quiet under {TAIL_CONNECTIONS} connections")
             results["tail"] = measure_tail(tail, plan, use_wrk)
         finally:
             for peer, _ in lineup + tail:

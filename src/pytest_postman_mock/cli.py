@@ -22,6 +22,7 @@ from typing import Any, Callable, TextIO
 from .calls.describe import call_line
 from .calls.log import Call
 from .engine import lint
+from .engine.collector import freeze_loaded
 from .engine.core import Engine
 from .errors import PostmanMockError
 from .report.viewer import save_report
@@ -140,6 +141,7 @@ def watch(files: Sequence[Path], on_change: Callable[[], bool], stop: threading.
 
 def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     server = MockServer(args.collection, args.environment, **_settings(args))
+    freeze_loaded()  # this process only serves: no full collection walks the engine again
     for warning in server.collection.warnings:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
     lock = threading.Lock()
@@ -157,6 +159,7 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         nonlocal last_failure
         try:
             engine = server.reload()
+            freeze_loaded(reloading=True)
         except PostmanMockError as problem:
             if str(problem) != last_failure:  # say it once, not at every retry
                 last_failure = str(problem)

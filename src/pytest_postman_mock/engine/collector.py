@@ -1,14 +1,17 @@
-"""The garbage collector around loading a collection.
+"""The garbage collector while a collection loads, and after, in a process that serves.
 
 Compiling a large collection creates hundreds of thousands of objects that live
-as long as the engine. Left to the collector, they make loading slower (several
-full collections run while they are created) and every later full collection
-walks all of them, which is what makes the slowest requests of a large
-collection a hundred times slower than the median. So a load runs with the
-collector paused, and what exists once it is done is frozen (`gc.freeze`): moved
-out of the collector's sight. Frozen objects are still freed when nothing
-refers to them; only cyclic garbage among them would wait for `gc.unfreeze`,
-which a reload calls before it loads again.
+as long as the engine. Left to the collector, they make loading slower: several
+full collections run while they are created. So a load runs with the collector
+paused (`loading`), and it is turned back on as it was found.
+
+After the load, every later full collection still walks all of those objects,
+which is what makes the slowest requests of a large collection a hundred times
+slower than the median. `postman-mock serve` owns its process, so it freezes what
+exists once the collection is loaded (`freeze_loaded`): moved out of the
+collector's sight, still freed when nothing refers to them. The pytest plugin and
+`MockServer` do not freeze: in a test process that would hide objects from
+`gc.get_referrers`, which libraries use (Hypothesis warns about it).
 """
 
 from __future__ import annotations
@@ -23,15 +26,13 @@ _state = {"loads": 0, "was_enabled": True}
 
 
 @contextmanager
-def loading(reload: bool = False) -> Iterator[None]:
-    """Pause the collector while the body runs (a reload unfreezes first), then freeze.
+def loading() -> Iterator[None]:
+    """Pause the collector while the body runs.
 
     Nested or concurrent loads keep it paused until the last one ends, and the
     collector is left enabled or disabled as it was found.
     """
     with _lock:
-        if reload:
-            gc.unfreeze()
         if _state["loads"] == 0:
             _state["was_enabled"] = gc.isenabled()
             gc.disable()
@@ -41,7 +42,13 @@ def loading(reload: bool = False) -> Iterator[None]:
     finally:
         with _lock:
             _state["loads"] -= 1
-            if _state["loads"] == 0:
-                gc.freeze()
-                if _state["was_enabled"]:
-                    gc.enable()
+            if _state["loads"] == 0 and _state["was_enabled"]:
+                gc.enable()
+
+
+def freeze_loaded(reloading: bool = False) -> None:
+    """In a serving process: freeze what is alive now (after a load). A reload thaws
+    first, so that what the old engine leaves behind can still be collected."""
+    if reloading:
+        gc.unfreeze()
+    gc.freeze()

@@ -11,7 +11,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..collection import Collection, Environment, load_collection, load_environment
+from ..collection import (
+    Collection,
+    Environment,
+    Example,
+    load_collection,
+    load_environment,
+)
 from ..settings import MockSettings
 from .collector import loading
 from .helpers import HelperCall, resolve_helper
@@ -39,8 +45,17 @@ class Outcome:
         return self.match.example if self.match else None
 
 
+def _templated(example: Example) -> bool:
+    """Whether a response plan for `example` would compile a template (see `Template`)."""
+    return (
+        "{{" in example.body
+        or "{{" in (example.status or "")
+        or any("{{" in value for _, value in example.headers)
+    )
+
+
 class Engine:
-    """A compiled collection: index and matcher built once, response plans on first use."""
+    """A compiled collection: index, matcher and templated response plans built once."""
 
     def __init__(
         self,
@@ -54,8 +69,13 @@ class Engine:
         self.settings = settings or MockSettings()
         self.index = ExampleIndex(collection, environment, self.settings)
         self.matcher = Matcher(self.index)
-        self.plans: dict[int, ResponsePlan] = {}
-        """Response plans by example, each prepared when its example is first served."""
+        self.plans: dict[int, ResponsePlan] = {
+            id(c): ResponsePlan.from_example(c.example)
+            for c in self.index.examples
+            if _templated(c.example)
+        }
+        """Response plans by example: those with templates compiled now (every expression is
+        parsed at load), plain ones prepared when their example is first served."""
         self.helper = helper if helper is not None else resolve_helper
 
     @classmethod
@@ -65,8 +85,7 @@ class Engine:
         environment: str | Path | Environment | None = None,
         settings: MockSettings | None = None,
     ) -> Engine:
-        """Load and compile with the garbage collector paused, then freeze what was built
-        (see `collector`): faster loading, and no long pauses later."""
+        """Load and compile with the garbage collector paused (see `collector`)."""
         with loading():
             if not isinstance(collection, Collection):
                 collection = load_collection(collection)

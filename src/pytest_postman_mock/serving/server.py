@@ -19,7 +19,6 @@ from typing import Any, Callable
 
 from ..calls.log import CallLog, Journal
 from ..collection import Collection, Environment
-from ..engine.collector import loading
 from ..engine.core import Engine
 from ..errors import ServerError
 from ..settings import MockSettings
@@ -92,8 +91,7 @@ class MockServer(MockAPI):
         no longer loads raises `CollectionError` and the old examples stay in service.
         Coverage counts start again, since they belong to the old examples.
         """
-        with loading(reload=True):
-            engine = Engine.from_files(*self._sources, self.settings)
+        engine = Engine.from_files(*self._sources, self.settings)
         self.app.engine = engine
         self.app.served.clear()
         return engine
