@@ -4,7 +4,8 @@ Each run is a fresh process (`python memory.py COLLECTION PATH CALLS MAX_CALLS`
 prints one JSON line) that calls the mock's WSGI app in-process, CALLS times,
 with a real request environ: the same code path as over HTTP, minus the socket,
 so that 100,000 calls take seconds. RSS is read after the log first fills up
-and again at the end: a bounded log keeps the two close.
+and again at the end: a bounded log keeps the two close. The collection's idle
+footprint is the RSS the built server adds to the interpreter and its imports.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ def measure_once(collection: str, path: str, calls: int, max_calls: int) -> dict
 
     from pytest_postman_mock import MockServer
 
+    gc.collect()
+    before = rss_mb()  # the interpreter and the imports, no collection yet
     mock = MockServer(collection, max_calls=max_calls)
+    gc.collect()
+    idle = rss_mb() - before
     template = EnvironBuilder(
         path=path, headers=[("Host", "127.0.0.1"), ("User-Agent", "bench")]
     ).get_environ()
@@ -61,6 +66,8 @@ def measure_once(collection: str, path: str, calls: int, max_calls: int) -> dict
     gc.collect()
     end = rss_mb()
     return {
+        "examples": len(mock.engine.index.examples),
+        "idle_mb": idle,
         "calls": mock.journal.total,
         "max_calls": max_calls,
         "logged": len(mock.calls),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import importlib.metadata
 import os
 import select
 import shutil
@@ -28,6 +29,12 @@ HERE = Path(__file__).resolve().parent
 READY_TIMEOUT = 60.0
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
 PRISM_INSTALL_TIMEOUT = 240.0
+PLMS_PROBLEM = (
+    "PLMS (Postman's local mock server) is a GitHub project with no npm package this "
+    "benchmark can install, so it is not measured"
+)
+PYTHON_PACKAGES = ("pytest-postman-mock", "werkzeug", "pytest", "pytest-httpserver", "responses")
+_found_versions: dict[str, str] = {}
 
 
 class PeerUnavailable(Exception):
@@ -168,6 +175,23 @@ def python_peer(kind: str, size: int, collection: Path | None = None) -> Peer:
     return Peer(kind, command)
 
 
+def serve_peer(collection: Path) -> Peer:
+    """`postman-mock serve --quiet` on the collection, as a load run would start it."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "pytest_postman_mock.cli",
+        "serve",
+        str(collection),
+        "--port",
+        str(port),
+        "--quiet",
+        "--no-viewer",
+    ]
+    return Peer("serve", command, url=f"http://127.0.0.1:{port}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -190,7 +214,23 @@ def prism_ready() -> str | None:
         return f"npx could not install Prism within {PRISM_INSTALL_TIMEOUT:.0f} s"
     if done.returncode != 0:
         return "npx could not run Prism: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+    _found_versions["prism"] = done.stdout.strip()
     return None
+
+
+def versions() -> dict[str, str]:
+    """Versions of the peers and tools: Python packages, node, and Prism once checked."""
+    found: dict[str, str] = {}
+    for name in PYTHON_PACKAGES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    if shutil.which("node"):
+        done = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
+        found["node"] = done.stdout.strip()
+    found.update(_found_versions)
+    return found
 
 
 def prism_peer(collection: Path) -> Peer:

@@ -31,10 +31,12 @@ sys.path.insert(0, str(HERE))
 import engine_bench  # noqa: E402
 import gen_collections  # noqa: E402
 import load  # noqa: E402
-import memory  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import startup  # noqa: E402
+import suite  # noqa: E402
+
+import memory  # noqa: E402
 
 KEEPALIVE_CHECK = 50
 """Sequential requests sent on one client to see whether the server keeps the connection."""
@@ -57,8 +59,16 @@ class Plan:
     startup_repeats: int
     fixture_tests: int
     fixture_repeats: int
-    memory_runs: tuple[tuple[int, int], ...]
-    """(calls, call-log cap) per memory run; the default cap 10,000 gets 100,000 calls."""
+    memory_runs: tuple[tuple[int, int, int], ...]
+    """(collection size, calls, call-log cap) per memory run; the largest collection gets
+    100,000 calls at the default cap 10,000."""
+    tail_sizes: tuple[int, ...]
+    """`postman-mock serve --quiet` at these sizes under `TAIL_CONNECTIONS` connections,
+    for p99 / p50."""
+    tail_rounds: int
+    tail_seconds: float
+    suite_tests: int
+    suite_repeats: int
 
 
 QUICK = Plan(
@@ -68,14 +78,19 @@ QUICK = Plan(
     scan_peer_sizes=(10, 1_000),
     engine_rounds=3,
     engine_budget_s=0.12,
-    cold_max_size=1_000,
-    server_rounds=4,
+    cold_max_size=10_000,
+    server_rounds=3,
     server_seconds=1.0,
     connections=4,
     startup_repeats=3,
-    fixture_tests=1_000,
+    fixture_tests=500,
     fixture_repeats=2,
-    memory_runs=((100_000, 10_000), (20_000, 1_000)),
+    memory_runs=((10_000, 30_000, 10_000), (100, 20_000, 1_000)),
+    tail_sizes=(10, 10_000),
+    tail_rounds=2,
+    tail_seconds=1.0,
+    suite_tests=100,
+    suite_repeats=1,
 )
 FULL = Plan(
     mode="full",
@@ -91,8 +106,14 @@ FULL = Plan(
     startup_repeats=5,
     fixture_tests=1_000,
     fixture_repeats=3,
-    memory_runs=((100_000, 10_000), (100_000, 1_000)),
+    memory_runs=((10_000, 100_000, 10_000), (100, 100_000, 1_000)),
+    tail_sizes=(10, 10_000),
+    tail_rounds=3,
+    tail_seconds=5.0,
+    suite_tests=suite.TESTS,
+    suite_repeats=3,
 )
+TAIL_CONNECTIONS = 16
 
 
 def machine() -> dict[str, Any]:
@@ -107,6 +128,7 @@ def machine() -> dict[str, Any]:
         "system": f"{platform.system()} {platform.release()}",
         "load_average": os.getloadavg()[0],
         "wrk": wrk,
+        "versions": peers.versions(),
     }
 
 
@@ -173,6 +195,30 @@ def measure_servers(
     return rows, unavailable
 
 
+def measure_tail(tail: list[tuple[peers.Peer, int]], plan: Plan, use_wrk: bool) -> dict[int, Any]:
+    """p50 and p99 of ours under `TAIL_CONNECTIONS` connections per size, sizes in turn;
+    the round with the median p99 / p50 of each size is kept."""
+    ready = []
+    for peer, size in tail:
+        target = gen_collections.last_endpoint(size).target
+        try:
+            ready.append((size, peer.ready(target).url + target))
+        except peers.PeerUnavailable:
+            continue
+    runs: dict[int, list[load.LoadResult]] = {size: [] for size, _ in ready}
+    for _size, url in ready:
+        load.run_load(url, 1.0, TAIL_CONNECTIONS, use_wrk)  # warm-up
+    for _ in range(plan.tail_rounds):
+        for size, url in ready:
+            runs[size].append(load.run_load(url, plan.tail_seconds, TAIL_CONNECTIONS, use_wrk))
+    found = {}
+    for size, results in runs.items():
+        ordered = sorted(results, key=lambda r: r.p99_ms / r.p50_ms if r.p50_ms else 0.0)
+        median = ordered[len(ordered) // 2]
+        found[size] = {**median.as_dict(), "ratio_runs": [r.p99_ms / r.p50_ms for r in ordered]}
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes, shorter runs")
@@ -199,12 +245,12 @@ def main(argv: list[str] | None = None) -> int:
             prism_problem = peers.prism_ready()
         say("starting servers, and the memory runs meanwhile (neither is timed)")
         lineup = server_lineup(plan, collections, prism_problem)
-        middle = collections[min(plan.sizes, key=lambda s: abs(s - 100))]
-        memory_path = gen_collections.last_endpoint(100 if 100 in plan.sizes else plan.sizes[0])
         memory_runs = [
-            memory.launch(middle, memory_path.target, calls, cap) for calls, cap in plan.memory_runs
+            memory.launch(collections[size], gen_collections.last_endpoint(size).target, calls, cap)
+            for size, calls, cap in plan.memory_runs
         ]
-        for peer, _ in lineup:
+        tail = [(peers.serve_peer(collections[s]), s) for s in plan.tail_sizes]
+        for peer, _ in lineup + tail:
             peer.launch()
         try:
             results["memory"] = [memory.collect(p) for p in memory_runs]
@@ -217,19 +263,24 @@ def main(argv: list[str] | None = None) -> int:
             }
             say(f"servers: {'wrk' if use_wrk else 'python load'} against each, in turn")
             results["server"], unavailable = measure_servers(lineup, plan, use_wrk)
+            say(f"tail latency: serve --quiet under {TAIL_CONNECTIONS} connections")
+            results["tail"] = measure_tail(tail, plan, use_wrk)
         finally:
-            for peer, _ in lineup:
+            for peer, _ in lineup + tail:
                 peer.stop()
         if prism_problem is not None:
             unavailable["prism"] = prism_problem
+        unavailable["plms"] = peers.PLMS_PROBLEM
         results["unavailable"] = unavailable
         say("start-up: fresh processes per size")
-        startup_sizes = {s: p for s, p in collections.items() if s <= 1_000 or not args.quick}
-        results["startup"] = startup.run(startup_sizes, plan.startup_repeats)
+        results["startup"] = startup.run(collections, plan.startup_repeats)
         say(f"fixture: {plan.fixture_tests} tests with and without postman_mock")
         results["fixture"] = startup.fixture_overhead(
             collections[plan.sizes[0]], plan.fixture_tests, plan.fixture_repeats
         )
+        say(f"suite: {plan.suite_tests} tests x {suite.CALLS} calls, per tool")
+        results["suite"] = suite.run(Path(folder), plan.suite_repeats, plan.suite_tests)
+    results["machine"]["versions"] = peers.versions()
     results["targets"] = report.targets(results)
     results["elapsed_s"] = time.perf_counter() - began
     print(report.render(results))

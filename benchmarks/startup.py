@@ -28,11 +28,13 @@ def measure_once(collection: str, probe: str) -> dict[str, float]:
     started = time.perf_counter()
     from pytest_postman_mock import MockServer
     from pytest_postman_mock.collection import load_collection
+    from pytest_postman_mock.engine.collector import loading
 
     imported = time.perf_counter()
-    loaded_collection = load_collection(collection)
-    loaded = time.perf_counter()
-    server = MockServer(loaded_collection)  # compiles and indexes every example
+    with loading():  # as `MockServer(path)` loads: the collector paused, then frozen
+        loaded_collection = load_collection(collection)
+        loaded = time.perf_counter()
+        server = MockServer(loaded_collection)  # compiles and indexes every example
     indexed = time.perf_counter()
     server.start()
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)

@@ -55,6 +55,20 @@ def test_serve_answers_a_corpus_example_and_logs_the_call(
     assert lines[-1] == "Stopped."
 
 
+def test_serve_quiet_prints_no_line_per_call(users_api: Path) -> None:
+    process = start_serve(str(users_api), "--port", "0", "--quiet")
+    assert process.stdout is not None
+    found = SERVING.match(process.stdout.readline().strip())
+    assert found, "serve did not start"
+    assert requests.get(found["url"] + "/users", timeout=5).status_code == 200
+    assert requests.get(found["url"] + "/nothing", timeout=5).status_code == 404
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "/users" not in out and "/nothing" not in out
+    assert out.splitlines()[-1] == "Stopped."
+
+
 def test_serve_stops_on_ctrl_c(todo_server: tuple[subprocess.Popen[str], str]) -> None:
     process, _ = todo_server
     process.send_signal(signal.SIGINT)

@@ -21,7 +21,13 @@ from pytest_postman_mock.collection.parser import parse_document
 from pytest_postman_mock.engine.bodies import IncomingBody
 from pytest_postman_mock.engine.core import Engine
 from pytest_postman_mock.engine.index import ExampleIndex
-from pytest_postman_mock.engine.matching import Match, Matcher, path_tier, query_adjustment
+from pytest_postman_mock.engine.matching import (
+    Match,
+    Matcher,
+    literal_segments,
+    path_tier,
+    query_adjustment,
+)
 from pytest_postman_mock.engine.paths import FUZZY_THRESHOLD, is_id, similar
 from pytest_postman_mock.engine.plans import NO_EXAMPLES, NOT_FOUND
 from pytest_postman_mock.engine.request import Incoming
@@ -389,7 +395,9 @@ def test_the_index_finds_what_a_scan_of_every_example_finds(
     match = m.match(request)
     assert match.score == best
     if best is not None:
-        first = min(c.example.id or "" for c, s in zip(m.index.examples, scores) if s == best)
+        tied = [c for c, s in zip(m.index.examples, scores) if s == best]
+        most = max(literal_segments(c) for c in tied)  # specific beats generic (SPEC §2.4)
+        first = min(c.example.id or "" for c in tied if literal_segments(c) == most)
         assert match.example is not None and match.example.example.id == first
 
 

@@ -27,6 +27,7 @@ from . import __version__
 from .calls.describe import call_line
 from .calls.log import Call
 from .engine import lint
+from .engine.collector import freeze_loaded
 from .engine.core import Engine
 from .errors import PostmanMockError, plural
 from .report.viewer import save_report
@@ -87,6 +88,12 @@ def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     )
     serve.add_argument(
         "--no-viewer", action="store_true", help="do not serve the live call-log viewer"
+    )
+    serve.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="do not print a line per call (for load runs; the call log still records them)",
     )
 
 
@@ -166,6 +173,7 @@ def watch(files: Sequence[Path], on_change: Callable[[], bool], stop: threading.
 
 def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     server = MockServer(args.collection, args.environment, **_settings(args))
+    freeze_loaded()  # this process only serves: no full collection walks the engine again
     for warning in server.collection.warnings:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
     lock = threading.Lock()
@@ -183,6 +191,7 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         nonlocal last_failure
         try:
             engine = server.reload()
+            freeze_loaded(reloading=True)
         except PostmanMockError as problem:
             if str(problem) != last_failure:  # say it once, not at every retry
                 last_failure = str(problem)
@@ -217,7 +226,8 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         handlers = HandlerFile(
             server, args.handlers, lambda line, err: say(line, sys.stderr if err else out)
         )
-    server.on_call(show)
+    if not args.quiet:
+        server.on_call(show)
     if args.outage is not None:
         server.outage(**BY_NAME["outage"].parse(args.outage, "command line", "--outage"))
     if args.scenario is not None:

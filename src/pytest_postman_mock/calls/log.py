@@ -262,6 +262,8 @@ class Journal:
 
     def __init__(self, max_calls: int = 10_000) -> None:
         self._calls: deque[Call] = deque(maxlen=max_calls)
+        self._by_test: dict[str | None, deque[Call]] = {}
+        """The same calls by test, so a test's calls are found without a pass over all."""
         self._lock = threading.Condition()
         self._seq = 0
         self.dropped = 0
@@ -274,8 +276,23 @@ class Journal:
             object.__setattr__(call, "seq", self._seq)
             if len(self._calls) == self._calls.maxlen:
                 self.dropped += 1
-            self._calls.append(call)
+                if self._calls:
+                    self._forget(self._calls[0])
+            if self._calls.maxlen != 0:  # a cap of 0 keeps nothing
+                self._calls.append(call)
+                self._by_test.setdefault(call.test_id, deque()).append(call)
             self._lock.notify_all()
+        return self._told(call)
+
+    def _forget(self, oldest: Call) -> None:
+        """Drop the oldest call from its test's calls too (it is that test's oldest)."""
+        own = self._by_test[oldest.test_id]
+        own.popleft()
+        if not own:
+            del self._by_test[oldest.test_id]
+
+    def _told(self, call: Call) -> Call:
+        """Tell the listeners (outside the lock: a listener may read the log)."""
         for listener in list(self.listeners):
             try:
                 listener(call)
@@ -291,11 +308,11 @@ class Journal:
         return self._seq
 
     def snapshot(self, test_id: str | None = None) -> CallLog:
+        """Every logged call, or those of one test."""
         with self._lock:
-            calls = list(self._calls)
-        if test_id is not None:
-            calls = [c for c in calls if c.test_id == test_id]
-        return CallLog(calls)
+            if test_id is None:
+                return CallLog(self._calls)
+            return CallLog(self._by_test.get(test_id, ()))
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Block until `predicate()` holds (re-checked on each new call) or `timeout` passes."""
@@ -305,3 +322,4 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._by_test.clear()

@@ -156,9 +156,9 @@ def _example(
     body = raw.get("body")
     language = raw.get("_postman_previewlanguage")
     return Example(
-        name=text(raw.get("name")) or item_name,
+        name=parts.shared(text(raw.get("name")) or item_name),
         code=code,
-        status=status,
+        status=parts.shared(status),
         headers=parts.pairs(raw.get("header"), where + "/header"),
         body=body if isinstance(body, str) else text(body),
         request=request,

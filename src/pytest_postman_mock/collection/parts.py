@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from sys import intern
 from typing import Any
 
 from .model import Body, GraphQLBody, Pairs, RequestSpec, UrlTemplate, Variable
@@ -84,8 +85,14 @@ def pairs(raw: Any, where: str) -> Pairs:
             raise Malformed(pointer_join(where, index), "expected a {key, value} object")
         if entry.get("disabled") is True or entry.get("key") in (None, ""):
             continue
-        found.append((text(entry["key"]), text(entry.get("value"))))
+        found.append((shared(text(entry["key"])), shared(text(entry.get("value")))))
     return tuple(found)
+
+
+def shared(value: str) -> str:
+    """Short texts most examples repeat (methods, hosts, header and query names and
+    values), kept once instead of once per example."""
+    return intern(value) if len(value) <= 64 else value
 
 
 def _split_raw(raw: str) -> tuple[str, str, str]:
@@ -152,8 +159,8 @@ def url(raw: Any, where: str) -> UrlTemplate:
     )
     return UrlTemplate(
         raw=raw_text,
-        host=host,
-        path=path or "/",
+        host=shared(host),
+        path=shared(path or "/"),
         query=query,
         path_variables=variables(raw.get("variable"), where + "/variable"),
     )
@@ -171,7 +178,7 @@ def _query_list(raw: Any, where: str) -> tuple[tuple[str, str | None], ...]:
         if entry.get("disabled") is True or entry.get("key") is None:
             continue
         value = entry.get("value")
-        found.append((text(entry["key"]), None if value is None else text(value)))
+        found.append((shared(text(entry["key"])), None if value is None else shared(text(value))))
     return tuple(found)
 
 
@@ -215,7 +222,7 @@ def body(raw: Any, where: str) -> Body | None:
         given = options["raw"].get("language")
         language = given if isinstance(given, str) else None
     if mode == "raw":
-        return Body(mode="raw", raw=text(raw.get("raw")), language=language)
+        return Body(mode="raw", raw=text(raw.get("raw")), language=language and shared(language))
     if mode in ("urlencoded", "formdata"):
         fields, files = _form_fields(raw.get(mode), pointer_join(where, mode))
         return Body(mode=mode, fields=fields, files=files)
@@ -248,7 +255,7 @@ def request(raw: Any, where: str) -> RequestSpec:
     if not isinstance(method, str) or not method.strip():
         raise Malformed(where + "/method", "expected the method as a string")
     return RequestSpec(
-        method=method.strip().upper(),
+        method=shared(method.strip().upper()),
         url=url(raw.get("url"), where + "/url"),
         headers=pairs(raw.get("header"), where + "/header"),
         body=body(raw.get("body"), where + "/body"),

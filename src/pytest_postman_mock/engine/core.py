@@ -16,6 +16,7 @@ from typing import Callable, Optional
 from ..collection import Collection, Environment, load_collection, load_environment
 from ..collection.model import Example, RequestSpec, UrlTemplate
 from ..settings import MockSettings
+from .collector import loading
 from .helpers import HelperCall, resolve_helper
 from .hints import hints
 from .index import CompiledExample, ExampleIndex
@@ -43,8 +44,17 @@ class Outcome:
         return self.match.example if self.match else None
 
 
+def _templated(example: Example) -> bool:
+    """Whether a response plan for `example` would compile a template (see `Template`)."""
+    return (
+        "{{" in example.body
+        or "{{" in (example.status or "")
+        or any("{{" in value for _, value in example.headers)
+    )
+
+
 class Engine:
-    """A compiled collection: index, matcher and response plans, built once."""
+    """A compiled collection: index, matcher and templated response plans built once."""
 
     def __init__(
         self,
@@ -58,7 +68,13 @@ class Engine:
         self.settings = settings or MockSettings()
         self.index = ExampleIndex(collection, environment, self.settings)
         self.matcher = Matcher(self.index)
-        self.plans = {id(c): ResponsePlan.from_example(c.example) for c in self.index.examples}
+        self.plans: dict[int, ResponsePlan] = {
+            id(c): ResponsePlan.from_example(c.example)
+            for c in self.index.examples
+            if _templated(c.example)
+        }
+        """Response plans by example: those with templates compiled now (every expression is
+        parsed at load), plain ones prepared when their example is first served."""
         self.helper = helper if helper is not None else resolve_helper
 
     @classmethod
@@ -68,14 +84,19 @@ class Engine:
         environment: str | Path | Environment | None = None,
         settings: MockSettings | None = None,
     ) -> Engine:
-        if not isinstance(collection, Collection):
-            collection = load_collection(collection)
-        if environment is not None and not isinstance(environment, Environment):
-            environment = load_environment(environment)
-        return cls(collection, environment, settings)
+        """Load and compile with the garbage collector paused (see `collector`)."""
+        with loading():
+            if not isinstance(collection, Collection):
+                collection = load_collection(collection)
+            if environment is not None and not isinstance(environment, Environment):
+                environment = load_environment(environment)
+            return cls(collection, environment, settings)
 
     def plan_for(self, example: CompiledExample) -> ResponsePlan:
-        return self.plans[id(example)]
+        plan = self.plans.get(id(example))
+        if plan is None:  # two threads may both prepare it: the same plan, kept once
+            plan = self.plans[id(example)] = ResponsePlan.from_example(example.example)
+        return plan
 
     def respond(self, request: Incoming, dynamic: Resolver | None = None) -> Outcome:
         """Match `request` and render the chosen example, or Postman's 404 when none fits.

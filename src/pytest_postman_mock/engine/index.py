@@ -23,10 +23,12 @@ near-miss explanations use it, and a property test checks the two agree.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import unquote_plus
 
 from ..collection.model import Collection, Environment, Example
@@ -40,6 +42,8 @@ from .variables import VARIABLE, TooLarge, expanded_sizes, scope_for, substitute
 
 Key = tuple[str, tuple[str, ...]]
 Captures = dict[str, str]
+T = TypeVar("T")
+_NO_KEYS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +149,7 @@ def _compile(
     pattern = tuple(paths.parse_segment(s) for s in segments)
     has_wildcards = settings.match_wildcards and any(isinstance(p, Wildcard) for p in pattern)
     query = tuple((unquote_plus(fill(k)), unquote_plus(fill(v or ""))) for k, v in url.query)
-    wild_keys = frozenset(k for k, v in query if VARIABLE.fullmatch(v))
+    wild_keys = frozenset(k for k, v in query if VARIABLE.fullmatch(v)) or _NO_KEYS
     headers = {k.lower(): fill(v).strip() for k, v in example.request.headers}
     content_type = headers.get("content-type")
     return CompiledExample(
@@ -199,6 +203,19 @@ class ExampleIndex:
         """The fuzzy buckets again, by each saved query pair (value None: a `{{var}}` value)."""
         for compiled in self.examples:
             self._add(compiled)
+        self._built: dict[object, Any] = {}
+        self._building = threading.Lock()
+
+    def built(self, key: object, build: Callable[[], T]) -> T:
+        """A structure derived from this index, built on first use (once, whichever
+        thread asks first) and kept: what only misses need costs nothing at start-up."""
+        found = self._built.get(key)
+        if found is None:
+            with self._building:
+                found = self._built.get(key)
+                if found is None:
+                    found = self._built[key] = build()
+        return found
 
     def _add(self, compiled: CompiledExample) -> None:
         method = compiled.method
@@ -206,8 +223,9 @@ class ExampleIndex:
         self.by_name[compiled.example.name].append(compiled)
         stripped = paths.strip_slashes(compiled.segments)
         if compiled.pattern is None:
+            made: dict[int, Key] = {}  # one key tuple for the tiers whose forms are the same
             for tier, key in zip(self.tiers, literal_keys(compiled.segments)):
-                tier[(method, key)].append(compiled)
+                tier[made.setdefault(id(key), (method, key))].append(compiled)
         else:
             node = self.tries[method]
             for part in paths.strip_slashes(compiled.pattern):  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from typing import Callable
 from ..settings import MockSettings
 from . import paths
 from .bodies import body_matches, same_body
+from .fuzzy_index import FuzzyBucket
 from .index import Captures, CompiledExample, ExampleIndex, blank_pattern, literal_keys
 from .paths import Segment, Wildcard
 from .request import CONTROL_PREFIX, Controls, Incoming
@@ -345,6 +346,17 @@ class Matcher:
         wanted = paths.lower(paths.strip_slashes(request.segments))
         threshold = self.settings.fuzzy_threshold
         query = request.query if query_needed() else None
-        for candidate in self.index.shaped(request.method, len(wanted), query):
+        found: Iterable[CompiledExample]
+        if query is not None:  # usually a few examples: measure them directly
+            found = self.index.shaped(request.method, len(wanted), query)
+        else:
+            key = ("fuzzy", request.method, len(wanted))
+            found = self.index.built(
+                key,
+                lambda: FuzzyBucket(
+                    list(self.index.shaped(request.method, len(wanted))), len(wanted), threshold
+                ),
+            ).candidates(wanted)
+        for candidate in found:
             if fuzzy_fits(candidate, wanted, threshold):
                 yield candidate, candidate.captures(request.segments)

@@ -12,7 +12,6 @@ are not a reason here.
 from __future__ import annotations
 
 import difflib
-import heapq
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,7 @@ from . import paths
 from .bodies import IncomingBody, SavedBody, body_matches, same_json
 from .index import CompiledExample, ExampleIndex
 from .matching import headers_match, path_tier
+from .near_index import NearIndex
 from .request import CONTROL_PREFIX, Incoming
 
 STAGES = ("method", "code", "path", "headers", "body")
@@ -183,18 +183,18 @@ def _shape(example: CompiledExample, method: str, given: tuple[str, ...]) -> tup
 def near_misses(index: ExampleIndex, request: Incoming) -> tuple[NearMiss, ...]:
     """Up to three closest examples for an unmatched request, closest first.
 
-    Every example is first ranked by a cheap likeness of method and path; only the
-    `SHORTLIST` most alike are followed through the matcher's steps and compared as
-    text, so an unmatched call costs little even in a large collection.
+    Every example is first ranked by a cheap likeness of method and path (`_shape`,
+    counted for all examples at once by `NearIndex`); only the `SHORTLIST` most alike
+    are followed through the matcher's steps and compared as text, so an unmatched
+    call costs little even in a large collection.
     """
     controls, settings = request.controls, index.settings
     keys = settings.match_headers if controls.match_headers is None else controls.match_headers
     match_body = settings.match_body if controls.match_body is None else controls.match_body
     wanted = request.path.lower()
     given = paths.lower(paths.strip_slashes(request.segments))
-    shortlist = heapq.nlargest(
-        SHORTLIST, index.examples, key=lambda example: _shape(example, request.method, given)
-    )
+    ranks = index.built("near misses", lambda: NearIndex(index.examples))
+    shortlist = ranks.shortlist(request.method, given, SHORTLIST)
     ranked = []
     for example in shortlist:
         stage, reason = _verdict(example, request, keys, match_body, settings)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from sys import intern
 from typing import Union
 from urllib.parse import unquote
 
@@ -68,7 +69,7 @@ def split(path: str) -> tuple[str, ...]:
     trimmed = path.split("?", 1)[0].lstrip("/")
     if not trimmed:
         return ()
-    return tuple(unquote(s) for s in trimmed.split("/"))
+    return tuple(intern(unquote(s)) for s in trimmed.split("/"))
 
 
 def strip_slashes(segments: tuple[str, ...]) -> tuple[str, ...]:
@@ -79,7 +80,9 @@ def strip_slashes(segments: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def lower(segments: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(s.lower() for s in segments)
+    """The segments lower-cased (the same tuple when they already are: less to keep)."""
+    lowered = tuple(s.lower() for s in segments)
+    return segments if lowered == segments else lowered
 
 
 def is_id(segment: str) -> bool:
@@ -127,12 +130,52 @@ def levenshtein(left: str, right: str) -> int:
     return previous[-1]
 
 
+def within(left: str, right: str, limit: int) -> bool:
+    """Whether `levenshtein(left, right) <= limit`, without computing the whole distance.
+
+    A common prefix and suffix do not change the distance, so they are dropped first;
+    then a limit of 1 is a length check, and a larger one fills only the band of the
+    table within `limit` of its diagonal and stops as soon as a row exceeds it.
+    """
+    if limit < 0:
+        return False
+    start, end_l, end_r = 0, len(left), len(right)
+    if abs(end_l - end_r) > limit:
+        return False
+    while start < end_l and start < end_r and left[start] == right[start]:
+        start += 1
+    while end_l > start and end_r > start and left[end_l - 1] == right[end_r - 1]:
+        end_l -= 1
+        end_r -= 1
+    left, right = left[start:end_l], right[start:end_r]
+    if max(len(left), len(right)) <= limit or limit == 0:
+        return max(len(left), len(right)) <= limit
+    if len(left) < len(right):
+        left, right = right, left
+    width, beyond = len(right), limit + 1
+    previous = [j if j <= limit else beyond for j in range(width + 1)]
+    for i, a in enumerate(left, 1):
+        low, high = max(1, i - limit), min(width, i + limit)
+        current = [beyond] * (width + 1)
+        current[0] = i if i <= limit else beyond
+        best = current[0] if low == 1 else beyond
+        for j in range(low, high + 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != right[j - 1]))
+            current[j] = value if value <= limit else beyond
+            best = min(best, current[j])
+        if best > limit:
+            return False
+        previous = current
+    return previous[width] <= limit
+
+
+def allowed_edits(length: int, threshold: float = FUZZY_THRESHOLD) -> int:
+    """Edits document distance allows between two segments, the longer `length` long."""
+    return int(length * (1 - threshold) + 1e-9)
+
+
 def similar(left: str, right: str, threshold: float = FUZZY_THRESHOLD) -> bool:
     """Whether two segments are within document distance (`threshold`, 0.75 by default)."""
     if left == right:
         return True
-    longest = max(len(left), len(right))
-    allowed = int(longest * (1 - threshold) + 1e-9)
-    if abs(len(left) - len(right)) > allowed:
-        return False
-    return levenshtein(left, right) <= allowed
+    return within(left, right, allowed_edits(max(len(left), len(right)), threshold))
