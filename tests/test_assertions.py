@@ -11,7 +11,7 @@ import requests
 
 from pytest_postman_mock import Call, CallLog, MockServer
 
-from .test_plugin import write_api
+from . import builders
 
 
 @pytest.fixture
@@ -279,7 +279,7 @@ def test_wait_for_calls_fails_after_the_timeout(users_server: MockServer) -> Non
 def test_assertion_failures_point_at_the_test_line_not_the_plugin(
     pytester: pytest.Pytester,
 ) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     pytester.makepyfile(
         test_hidden="""
@@ -321,7 +321,7 @@ def test_assertion_failures_point_at_the_test_line_not_the_plugin(
 
 
 def test_assertions_work_the_same_through_the_fixture(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     pytester.makepyfile(
         test_fixture="""

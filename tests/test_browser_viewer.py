@@ -19,7 +19,7 @@ import requests
 
 from .conftest import start_serve
 from .devtools import Browser, browser
-from .test_viewer import HOSTILE, SHOP_TESTS, write_shop
+from .support_shop import HOSTILE, SHOP_TESTS, write_shop
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ROWS = "document.querySelectorAll('#calls tbody tr').length"

@@ -13,7 +13,7 @@ import requests
 from pytest_postman_mock import Call, CallLog, MockServer, NearMiss
 from pytest_postman_mock.calls.log import Kind
 
-from .test_plugin import write_api
+from . import builders
 
 
 def test_a_matched_call_carries_every_field(users_server: MockServer) -> None:
@@ -252,7 +252,7 @@ def test_a_failing_listener_does_not_cost_the_client_its_response(
 
 
 def test_a_test_sees_its_own_calls_and_the_server_sees_all(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     pytester.makepyfile(
         test_logs="""
@@ -280,7 +280,7 @@ def test_a_test_sees_its_own_calls_and_the_server_sees_all(pytester: pytest.Pyte
 
 
 def test_max_calls_from_ini_bounds_the_session_log(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini(
         "[pytest]\npostman_mock_collection = api.postman_collection.json\n"
         "postman_mock_max_calls = 2\n"

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import requests  # noqa: F401  (imported once here: pytester's in-process runs share it)
 
-from .test_plugin import write_api
+from . import builders
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 @pytest.fixture
 def api(pytester: pytest.Pytester) -> pytest.Pytester:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     return pytester
 
