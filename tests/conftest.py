@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -19,14 +21,27 @@ CORPUS = Path(
 )
 
 
-def start_serve(*args: str) -> subprocess.Popen[str]:
-    """`postman-mock serve ARGS` as a user runs it, output piped as text."""
+def start_serve(*args: str, stderr: IO[str] | int = subprocess.PIPE) -> subprocess.Popen[str]:
+    """`postman-mock serve ARGS` as a user runs it, output piped as text.
+
+    `stderr` may be a file, for a test that watches it while the server runs.
+    """
     return subprocess.Popen(
         [sys.executable, "-m", "pytest_postman_mock.cli", "serve", *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         text=True,
     )
+
+
+def poll(check: Callable[[], bool], timeout: float = 10.0, every: float = 0.05) -> bool:
+    """Whether `check()` holds within `timeout` seconds, asked every `every` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(every)
+    return check()
 
 
 def corpus_files(kind: str) -> list[Path]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,7 +45,7 @@ def test_a_matched_call_carries_every_field(users_server: MockServer) -> None:
     assert isinstance(call.score, float) and call.score > 0
     assert call.time.tzinfo == timezone.utc
     assert before <= call.time <= after
-    assert 30 <= call.duration_ms < 5000
+    assert call.duration_ms >= 30  # the 30 ms delay it asked for (a lower bound only)
     assert call.near_misses == ()
     assert call.summary() == 'POST /users?source=signup&tag=a&tag=b -> 201 "Created"'
 
@@ -205,14 +204,12 @@ def test_concurrent_calls_are_each_logged_once_with_their_own_response(
                 if got.json()["id"] != user:
                     failures.append(f"/users/{user} got {got.text}")
 
-    started = time.monotonic()
     workers = [threading.Thread(target=client, args=(w,)) for w in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=20)
     assert not any(w.is_alive() for w in workers), "clients hung"
-    assert time.monotonic() - started < 20
     assert failures == []
 
     calls = users_server.calls

