@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ FRAGMENT = "# not run: fragment"
 BASE = "{{baseUrl}}"
 
 
-def snippets() -> list[pytest.param]:  # type: ignore[valid-type]
+def snippets() -> list[Any]:
     found = []
     for page in PAGES:
         text = page.read_text(encoding="utf-8")
