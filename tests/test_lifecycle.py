@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,11 @@ import requests
 from pytest_postman_mock import MockServer, ServerError
 from pytest_postman_mock.calls.log import Kind
 
+from .conftest import poll
+
 
 def open_descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
-
-
-def settle(check: object, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return bool(check())  # type: ignore[operator]
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to count sockets")
@@ -70,8 +62,8 @@ def test_stop_under_load_cuts_delays_and_leaks_nothing(users_api: Path) -> None:
         thread.join(timeout=30)
     assert not stopper.is_alive(), "stop waited for the 180 s delays instead of cutting them"
     assert not any(thread.is_alive() for thread in clients)
-    assert settle(lambda: threading.active_count() <= threads_before)
-    assert settle(lambda: open_descriptors() <= descriptors_before)
+    assert poll(lambda: threading.active_count() <= threads_before, timeout=3)
+    assert poll(lambda: open_descriptors() <= descriptors_before, timeout=3)
 
 
 def test_an_exception_in_a_handler_never_kills_the_server(users_api: Path) -> None:
