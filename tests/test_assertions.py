@@ -100,7 +100,7 @@ def test_assert_called_failure_lists_the_closest_calls_with_a_json_diff(
               - query source=(absent), expected 'app'
               - header X-Tenant: (absent), expected 'beta'
               - body is empty, not JSON
-            DELETE /users/7 -> 404 (No matching requests)
+            DELETE /users/7 -> 404 No matching requests
               X-Tenant: (absent)
               - method is DELETE, expected POST
               - path /users/7 does not fit /users
@@ -117,7 +117,7 @@ def test_assert_called_with_times_says_how_many_it_found(called: MockServer) -> 
           expected: GET /users/:id
           3 call(s) recorded; closest first:
             GET /users/7 -> 200 "User found"
-            DELETE /users/7 -> 404 (No matching requests)
+            DELETE /users/7 -> 404 No matching requests
               - method is DELETE, expected GET
             POST /users?source=web -> 201 "Created"
               body '{"name": "Ada", "items": [{"sku": "A1"}]}'
@@ -213,7 +213,7 @@ def test_assert_called_with_checks_the_last_call(called: MockServer) -> None:
         postman_mock: the last call does not match
           expected: GET /users/7
           the last of 3 call(s):
-            DELETE /users/7 -> 404 (No matching requests)
+            DELETE /users/7 -> 404 No matching requests
               - method is DELETE, expected GET"""
     )
 

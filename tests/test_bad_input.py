@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from pytest_postman_mock import MockServer
-from pytest_postman_mock.calls.log import Kind
+from pytest_postman_mock import Kind, MockServer
 
 from . import builders
 

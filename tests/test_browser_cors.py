@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pytest_postman_mock import MockServer
-from pytest_postman_mock.calls.log import Kind
+from pytest_postman_mock import Kind, MockServer
 
 from . import builders
 from .browser import browser, serve_page

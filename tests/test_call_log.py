@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from pytest_postman_mock import Call, CallLog, MockServer, NearMiss
-from pytest_postman_mock.calls.log import Kind
+from pytest_postman_mock import Call, CallLog, Kind, MockServer, NearMiss
 
 from . import builders
 
@@ -65,6 +64,15 @@ def test_an_unmatched_call_keeps_its_near_misses(users_server: MockServer) -> No
     assert "accounts" in closest.reason
     assert str(closest) == f"{closest.example}: {closest.reason}"
     assert call.summary() == "GET /accounts -> 404 No matching requests"
+
+
+def test_every_kind_reads_from_one_label_table(users_server: MockServer) -> None:
+    assert all(kind.label and str(kind) == kind.value for kind in Kind)
+    users_server.route("GET", "/ping", status=204)
+    requests.get(users_server.url_for("/ping"), timeout=5)
+    call = users_server.calls.last
+    assert call is not None and call.kind is Kind.OVERRIDE
+    assert call.summary() == "GET /ping -> 204 Override"
 
 
 def test_a_call_that_is_not_json_says_so(users_server: MockServer) -> None:

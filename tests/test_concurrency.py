@@ -13,8 +13,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from pytest_postman_mock import MockServer
-from pytest_postman_mock.calls.log import Kind
+from pytest_postman_mock import Kind, MockServer
 
 from . import builders
 

@@ -65,7 +65,7 @@ def users() -> dict[str, object]:
 
 
 def write_docs_api(folder: Path) -> None:
-    """The API the snippets talk to: users, orders, uploads, search, jobs; and a billing API."""
+    """The API the snippets talk to: users, orders, uploads, search, jobs, todos; and billing."""
 
     def post(name: str, path: str, example: str, payload: object) -> dict[str, object]:
         found = builders.json_example(example, BASE + path, payload, method="POST", code=201)
@@ -82,6 +82,7 @@ def write_docs_api(folder: Path) -> None:
         post("Upload", "/upload", "Uploaded", {"ok": True}),
         get("Search", "/search", "Results", []),
         get("Get job", "/jobs/:id", "Job", {"state": "queued"}),
+        get("List todos", "/todos", "All todos", [{"id": 1, "title": "Write the docs"}]),
         name="Docs API",
         variables={"baseUrl": "https://api.example.com"},
     )

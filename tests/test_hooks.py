@@ -158,9 +158,9 @@ def test_a_failing_response_hook_is_a_server_error_that_fails_a_strict_test(
     result.stdout.fnmatch_lines(
         [
             "postman_mock: the mock server failed on 2 call(s):",
-            "  GET /health -> 500",
+            "  GET /health -> 500 Mock server error",
             "    KeyError: 'tenant'",
-            "  GET /health -> 500",
+            "  GET /health -> 500 Mock server error",
             "    KeyError: 'tenant'",
             "Turn strict mode off for this test with @pytest.mark.postman_mock(strict=False)*",
         ]

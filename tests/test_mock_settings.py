@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from pytest_postman_mock import MockServer, SettingsError
-from pytest_postman_mock.calls.log import Kind
+from pytest_postman_mock import Kind, MockServer, SettingsError
 
 from . import builders
 from .conftest import start_serve

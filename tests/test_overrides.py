@@ -7,8 +7,7 @@ import time
 import pytest
 import requests
 
-from pytest_postman_mock import MockServer, SettingsError
-from pytest_postman_mock.calls.log import Kind
+from pytest_postman_mock import Kind, MockServer, SettingsError
 
 from . import builders
 

@@ -19,7 +19,7 @@ import pytest
 import requests
 from werkzeug.test import Client
 
-from pytest_postman_mock import MockServer
+from pytest_postman_mock import Kind, MockServer
 from pytest_postman_mock.cli import build_parser, serve
 from pytest_postman_mock.errors import SettingsError
 from pytest_postman_mock.report.viewer import render_html, save_report
@@ -34,6 +34,9 @@ from pytest_postman_mock.serving.viewer_app import (
 from . import builders
 from .conftest import start_serve
 from .support_shop import HOSTILE, SHOP_TESTS, write_shop
+
+KIND_LABELS = {kind.value: kind.label for kind in Kind}
+"""The page reads every kind's label from the same table as the text reports."""
 
 
 def embedded(page: str, element_id: str) -> Any:
@@ -139,7 +142,8 @@ def test_the_policy_lets_exactly_the_inline_style_and_script_run(report: dict[st
 
 def test_the_live_page_polls_only_its_own_data(report: dict[str, Any]) -> None:
     live = render_html(report, live_url="data.json", refresh_ms=500)
-    assert embedded(live, "viewer-config") == {"liveUrl": "data.json", "refreshMs": 500}
+    config = embedded(live, "viewer-config")
+    assert config == {"liveUrl": "data.json", "refreshMs": 500, "kinds": KIND_LABELS}
     assert "connect-src 'self'" in live
     assert embedded(render_html(report), "viewer-config")["liveUrl"] is None
 
@@ -348,7 +352,8 @@ def test_serve_shows_the_live_page_and_writes_the_report_when_it_stops(tmp_path:
         assert process.stderr.readline().strip() == f"Call-log viewer at {url}/__postman_mock__/"
         page = requests.get(url + "/__postman_mock__/", timeout=5)
         assert page.status_code == 200
-        assert embedded(page.text, "viewer-config") == {"liveUrl": "data.json", "refreshMs": 2000}
+        config = embedded(page.text, "viewer-config")
+        assert config == {"liveUrl": "data.json", "refreshMs": 2000, "kinds": KIND_LABELS}
         assert requests.get(url + "/items", timeout=5).status_code == 200
         data = requests.get(url + "/__postman_mock__/data.json", timeout=5).json()
         [live] = data["collections"]

@@ -2,27 +2,50 @@
 
 Use it from pytest (the `postman_mock` fixture and marker), from any Python
 code (`MockServer`), or from the shell (`postman-mock serve`).
+
+The names in `__all__` are the public interface; every module below this
+package is internal and may change between releases.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
+from .calls.handlers import HandlerRequest, handler
+from .calls.kinds import Kind
 from .calls.log import Call, CallLog
+from .calls.overrides import Override
+from .calls.responses import MockResponse
+from .calls.state import State
 from .engine.near_misses import NearMiss
+from .engine.plans import Rendered
+from .engine.request import Incoming
 from .errors import CollectionError, PostmanMockError, ServerError, SettingsError
 from .plugin.fixture import PostmanMock
 from .serving.server import MockServer
 from .settings import MockSettings
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("pytest-postman-mock")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree, not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Call",
     "CallLog",
     "CollectionError",
+    "HandlerRequest",
+    "Incoming",
+    "Kind",
+    "MockResponse",
     "MockServer",
     "MockSettings",
     "NearMiss",
+    "Override",
     "PostmanMock",
     "PostmanMockError",
+    "Rendered",
     "ServerError",
     "SettingsError",
+    "State",
     "__version__",
+    "handler",
 ]

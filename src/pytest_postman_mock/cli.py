@@ -26,8 +26,9 @@ from .engine.core import Engine
 from .errors import PostmanMockError
 from .report.viewer import save_report
 from .serving import viewer_app
+from .serving.programmable import HandlerFile
 from .serving.server import MockServer
-from .settings import MockSettings, parse
+from .settings import BY_NAME, MockSettings, Place, Setting, settings_in
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 WATCH_INTERVAL = 0.5
@@ -41,16 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve a collection over HTTP")
     _collection_arguments(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", "-p", default="0", help="port (default 0: any free port)")
-    serve.add_argument("--delay", metavar="MS", help="delay every response: ms, 2g or 3g")
-    serve.add_argument("--api-key", metavar="KEY", help="private mock: require this x-api-key")
-    serve.add_argument("--match-body", action="store_true", help="match request bodies")
-    serve.add_argument("--match-headers", metavar="K1,K2", help="header names to match")
-    serve.add_argument("--seed", help="seed for {{$random...}} values")
-    serve.add_argument("--no-cors", action="store_true", help="do not answer CORS preflights")
+    for setting in settings_in(Place.SERVE):
+        _setting_argument(serve, setting)
     serve.add_argument(
-        "--outage", metavar="STATUS", type=int, help="answer every call with this 5xx status"
+        "--handlers", metavar="FILE", help="Python file whose @handler functions answer calls"
     )
     serve.add_argument(
         "--watch", action="store_true", help="reload the collection when its file changes"
@@ -83,24 +78,37 @@ def _collection_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--environment", "-e", metavar="FILE", help="Postman environment file")
 
 
+def _setting_argument(command: argparse.ArgumentParser, setting: Setting) -> None:
+    """One `serve` flag from the settings table: `--name VALUE`, or `--name/--no-name`."""
+    default = f" (default {setting.default})" if setting.default else ""
+    help_text = setting.help[0].lower() + setting.help[1:].rstrip(".") + default
+    if setting.is_bool:
+        command.add_argument(
+            setting.serve_flag,
+            *setting.serve_aliases,
+            dest=setting.name,
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=help_text,
+        )
+    else:
+        command.add_argument(
+            setting.serve_flag,
+            *setting.serve_aliases,
+            dest=setting.name,
+            default=None,
+            metavar=setting.metavar or setting.name.upper(),
+            help=help_text,
+        )
+
+
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "cors": not args.no_cors,
-        "match_body": args.match_body,
-    }
-    optional = {
-        "delay": args.delay,
-        "api_key": args.api_key,
-        "match_headers": args.match_headers,
-        "seed": args.seed,
-    }
-    values.update({k: v for k, v in optional.items() if v is not None})
-    # Parsed here so that an error names the flag the user typed (`--port='abc'`).
+    """The server settings given on the command line, parsed so that an error names the
+    flag the user typed (`--port='abc'`)."""
     return {
-        name: parse(name, value, "command line", "--" + name.replace("_", "-"))
-        for name, value in values.items()
+        setting.name: setting.parse(getattr(args, setting.name), "command line", setting.serve_flag)
+        for setting in settings_in(Place.SERVE)
+        if setting.server and getattr(args, setting.name) is not None
     }
 
 
@@ -170,19 +178,29 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
                 "move it with --viewer-path or turn it off with --no-viewer",
                 sys.stderr,
             )
-    server.journal.listeners.append(show)
+    handlers = None
+    if args.handlers:
+        handlers = HandlerFile(
+            server, args.handlers, lambda line, err: say(line, sys.stderr if err else out)
+        )
+    server.on_call(show)
     if args.outage is not None:
-        server.outage(args.outage)
+        server.outage(**BY_NAME["outage"].parse(args.outage, "command line", "--outage"))
     with server:
         say(f'Serving "{server.collection.name}" at {server.url}')
+        if handlers is not None:
+            say(f"Handlers from {handlers.path}: {handlers.summary()}")
         if prefix is not None:
             key = "?key=<API key>" if server.settings.api_key is not None else ""
             say(f"Call-log viewer at {server.url}{prefix}{key}", sys.stderr)
-        seed = server.app.seed
+        seed = server.seed
         say(f"Random values from seed {seed} (repeat them with --seed {seed})", sys.stderr)
         if args.watch:
             files = [Path(p) for p in (args.collection, args.environment) if p]
             threading.Thread(target=watch, args=(files, reload, stop), daemon=True).start()
+            if handlers is not None:
+                watched = ([handlers.path], handlers.reload, stop)
+                threading.Thread(target=watch, args=watched, daemon=True).start()
         stop.wait()
     if args.report:
         save_report(Path(args.report), report())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -30,3 +32,9 @@ class SettingsError(PostmanMockError, ValueError):
 
 class ServerError(PostmanMockError):
     """The mock server could not start (address in use, permission denied, ...)."""
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or nothing when none is close."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=cutoff)
+    return f" (did you mean {close[0]!r}?)" if close else ""

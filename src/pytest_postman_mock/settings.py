@@ -1,21 +1,47 @@
-"""Mock-server settings: one frozen record, and the parsers every front door shares.
+"""Every setting, declared once: the table that each front door is generated from.
 
-pytest.ini, `--postman-mock-*` options, the marker, `postman-mock serve` and
-`MockServer(...)` all spell the same settings; they all go through `parse()`
-here, so a bad value gets the same message wherever it came from, naming the
-setting and its origin.
+A `Setting` row names a setting, how its text is parsed, its help and the
+places it may be given (`Place`): pytest.ini (`postman_mock_<name>`), the
+pytest command line (`--postman-mock-<name>`), the `postman_mock` marker,
+`MockServer(...)` keywords and `postman-mock serve --<name>`. The plugin's
+options, the marker's keywords and its `pytest --markers` text, MockServer's
+keyword check and serve's flags are all built from `SETTINGS`, so a setting
+added here appears everywhere it says, with the same message for a bad value.
+
+`MockSettings` holds the settings of one server (its fields are exactly the
+rows marked `server=True`); the others belong to a test (strict mode, the
+collection file, an outage).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any, Callable
 
-from .errors import SettingsError
+from .errors import SettingsError, did_you_mean
 
 DELAY_PRESETS = {"2g": 300, "3g": 100}
 MAX_DELAY_MS = 180_000
+
+
+class Place(enum.Flag):
+    """Where a setting may be given."""
+
+    INI = enum.auto()
+    COMMAND_LINE = enum.auto()
+    """pytest's `--postman-mock-<name>`."""
+    MARKER = enum.auto()
+    MOCK_SERVER = enum.auto()
+    """A keyword of `MockServer(...)`."""
+    SERVE = enum.auto()
+    """`postman-mock serve --<name>`."""
+
+
+PYTEST = Place.INI | Place.COMMAND_LINE | Place.MARKER
+EVERYWHERE = PYTEST | Place.MOCK_SERVER | Place.SERVE
 
 
 @dataclass(frozen=True)
@@ -28,13 +54,9 @@ class MockSettings:
     match_query_params: bool = True
     match_wildcards: bool = True
     match_fuzzy: bool = True
-    """Postman's last path step, "document distance" (score 70)."""
     fuzzy_threshold: float = 0.75
-    """Per-segment similarity the document-distance step asks for, 0 < t <= 1."""
     match_headers_strict: bool = True
-    """With header matching, a request lacking a listed header does not match."""
     select_by_path: bool = False
-    """x-mock-response-name / -id choose only among examples whose path fits the request."""
     api_key: str | None = field(default=None, repr=False)
     cors: bool = True
     seed: int | None = None
@@ -44,11 +66,23 @@ class MockSettings:
     max_calls: int = 10_000
     max_body: int = 10 * 1024 * 1024
     file_bodies: bool = False
-    """Read `file` request bodies from disk (only inside the collection's folder) to match them."""
 
     def with_values(self, values: Mapping[str, Any], origin: str) -> MockSettings:
-        """A copy with `values` parsed and applied; unknown names are an error."""
-        return replace(self, **{name: parse(name, value, origin) for name, value in values.items()})
+        """A copy with `values` parsed and applied; a name that is not a server setting is
+        an error that lists the known ones."""
+        changed = {}
+        for name, value in values.items():
+            setting = BY_NAME.get(name)
+            if setting is None or not setting.server:
+                raise SettingsError(
+                    f"{origin}: unknown setting {name!r}{did_you_mean(name, SERVER_NAMES)} "
+                    f"(known: {', '.join(SERVER_NAMES)})"
+                )
+            changed[name] = setting.parse(value, origin)
+        return replace(self, **changed)
+
+
+# ----------------------------------------------------------------------------- parsers
 
 
 def _bool(value: Any) -> bool:
@@ -135,47 +169,266 @@ def _host(value: Any) -> str:
     return value.strip()
 
 
-_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "delay": _delay,
-    "match_body": _bool,
-    "match_headers": _header_names,
-    "match_query_params": _bool,
-    "match_wildcards": _bool,
-    "match_fuzzy": _bool,
-    "fuzzy_threshold": _fraction,
-    "match_headers_strict": _bool,
-    "select_by_path": _bool,
-    "api_key": _optional_text,
-    "cors": _bool,
-    "seed": _seed,
-    "variables": _variables,
-    "host": _host,
-    "port": _int_in(0, 65535),
-    "max_calls": _int_in(1, 10_000_000),
-    "max_body": _int_in(0, 2**40),
-    "file_bodies": _bool,
-}
-SETTING_NAMES = tuple(f.name for f in fields(MockSettings))
+def _path(value: Any) -> str:
+    if not isinstance(value, (str, Path)) or not str(value).strip():
+        raise ValueError("expected a file path")
+    return str(value)
+
+
+def _name(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("expected a name")
+    return value.strip() or None
+
+
+OUTAGE_FIELDS = frozenset({"status", "json", "body", "headers"})
+
+
+def _outage(value: Any) -> dict[str, Any] | None:
+    """`503`, or `{"status": 503, "json": ..., "headers": ...}`: checked here, built by the
+    engine's `outage_response`."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    spec = {"status": value} if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(spec, Mapping) or not set(spec) <= OUTAGE_FIELDS:
+        raise ValueError("expected a 5xx status, or a dict with status and json, body or headers")
+    return dict(spec)
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, parser, help, and where it may be given."""
+
+    name: str
+    convert: Callable[[Any], Any]
+    help: str
+    places: Place
+    server: bool = True
+    """A field of `MockSettings` (else it belongs to a test, or names a file)."""
+    default: str = ""
+    """The default as text, for help: taken from `MockSettings` for server settings."""
+    metavar: str = ""
+    serve_aliases: tuple[str, ...] = ()
+
+    @property
+    def ini(self) -> str:
+        return f"postman_mock_{self.name}"
+
+    @property
+    def flag(self) -> str:
+        return "--postman-mock-" + self.name.replace("_", "-")
+
+    @property
+    def serve_flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def is_bool(self) -> bool:
+        return self.convert is _bool
+
+    def parse(self, value: Any, origin: str, label: str | None = None) -> Any:
+        """The parsed value; a `SettingsError` names the setting (as `label`, the user's
+        spelling), the value and `origin`."""
+        try:
+            return self.convert(value)
+        except ValueError as problem:
+            raise SettingsError(f"{origin}: {label or self.name}={value!r}: {problem}") from None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "collection",
+        _path,
+        "Postman collection (JSON or YAML) served by the postman_mock fixture.",
+        PYTEST,
+        server=False,
+        metavar="FILE",
+    ),
+    Setting(
+        "environment",
+        _path,
+        "Postman environment file whose values fill the collection's {{vars}}.",
+        PYTEST,
+        server=False,
+        metavar="FILE",
+    ),
+    Setting(
+        "delay",
+        _delay,
+        "Delay every response: milliseconds, or 2g (300 ms) / 3g (100 ms).",
+        EVERYWHERE,
+        metavar="MS",
+    ),
+    Setting(
+        "match_body",
+        _bool,
+        "Match request bodies against the examples (Postman 'Request body').",
+        EVERYWHERE,
+    ),
+    Setting(
+        "match_headers",
+        _header_names,
+        "Comma-separated header names the examples must match.",
+        EVERYWHERE,
+        metavar="K1,K2",
+    ),
+    Setting(
+        "match_query_params",
+        _bool,
+        "Score query parameters (Postman's matchQueryParams).",
+        EVERYWHERE,
+    ),
+    Setting(
+        "match_wildcards",
+        _bool,
+        "Let {{var}} and :name path segments match any value (Postman's matchWildcards).",
+        EVERYWHERE,
+    ),
+    Setting(
+        "match_fuzzy",
+        _bool,
+        "Postman's last path step, document distance (score 70), for near-typos.",
+        EVERYWHERE,
+    ),
+    Setting(
+        "fuzzy_threshold",
+        _fraction,
+        "Per-segment similarity document distance asks for, above 0 and at most 1.",
+        EVERYWHERE,
+        metavar="T",
+    ),
+    Setting(
+        "match_headers_strict",
+        _bool,
+        "With header matching, a request lacking a listed header does not match.",
+        EVERYWHERE,
+    ),
+    Setting(
+        "select_by_path",
+        _bool,
+        "x-mock-response-name / -id choose only among examples whose path fits the request.",
+        EVERYWHERE,
+    ),
+    Setting(
+        "file_bodies",
+        _bool,
+        "Read `file` request bodies from disk (only inside the collection's folder) to match.",
+        EVERYWHERE,
+    ),
+    Setting(
+        "api_key",
+        _optional_text,
+        "Make the mock private: callers must send this x-api-key.",
+        EVERYWHERE,
+        metavar="KEY",
+    ),
+    Setting(
+        "cors",
+        _bool,
+        "Answer browsers' CORS preflights and add Access-Control-Allow-Origin.",
+        EVERYWHERE,
+    ),
+    Setting(
+        "seed",
+        _seed,
+        "Seed for {{$random...}} values (random when unset; printed in the header).",
+        EVERYWHERE,
+        metavar="N",
+    ),
+    Setting(
+        "variables",
+        _variables,
+        "Variables that win over the environment's and the collection's: a mapping.",
+        Place.MARKER | Place.MOCK_SERVER,
+    ),
+    Setting("host", _host, "Address the mock server binds to.", EVERYWHERE & ~Place.MARKER),
+    Setting(
+        "port",
+        _int_in(0, 65535),
+        "Port of the mock server; 0 picks a free one.",
+        EVERYWHERE & ~Place.MARKER,
+        serve_aliases=("-p",),
+    ),
+    Setting(
+        "max_calls",
+        _int_in(1, 10_000_000),
+        "Most calls each server's log keeps; older ones are dropped and counted.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="N",
+    ),
+    Setting(
+        "max_body",
+        _int_in(0, 2**40),
+        "Largest request body in bytes; a larger one is answered 413.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="BYTES",
+    ),
+    Setting(
+        "strict",
+        _bool,
+        "Fail a test that made calls no example matched.",
+        PYTEST,
+        server=False,
+        default="true",
+    ),
+    Setting(
+        "url_env",
+        _name,
+        "Name of an environment variable that holds the mock URL during each test.",
+        Place.INI | Place.COMMAND_LINE,
+        server=False,
+        metavar="NAME",
+    ),
+    Setting(
+        "outage",
+        _outage,
+        "Answer every call with this 5xx status (a simulated outage).",
+        Place.MARKER | Place.SERVE,
+        server=False,
+        metavar="STATUS",
+    ),
+)
+
+
+def _with_defaults(rows: tuple[Setting, ...]) -> tuple[Setting, ...]:
+    """Server settings take their help default from `MockSettings`, the one source."""
+    defaults = MockSettings()
+    out = []
+    for row in rows:
+        if row.server and not row.default:
+            value = getattr(defaults, row.name)
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            if value not in (None, ()):
+                row = replace(row, default=text)
+        out.append(row)
+    return tuple(out)
+
+
+SETTINGS = _with_defaults(SETTINGS)
+BY_NAME = {s.name: s for s in SETTINGS}
+SERVER_NAMES = tuple(s.name for s in SETTINGS if s.server)
+if set(SERVER_NAMES) != {f.name for f in fields(MockSettings)}:  # pragma: no cover
+    raise AssertionError("SETTINGS and MockSettings must name the same server settings")
+
+
+def settings_in(place: Place) -> tuple[Setting, ...]:
+    """The settings that may be given at `place`, in table order."""
+    return tuple(s for s in SETTINGS if place in s.places)
 
 
 def parse(name: str, value: Any, origin: str, label: str | None = None) -> Any:
-    """Parse one setting; a `SettingsError` names it (as `label`, the user's spelling),
-    the value and `origin`."""
-    parser = _PARSERS.get(name)
-    if parser is None:
-        known = ", ".join(SETTING_NAMES)
-        raise SettingsError(f"{origin}: unknown setting {name!r} (known: {known})")
-    try:
-        return parser(value)
-    except ValueError as problem:
-        raise SettingsError(f"{origin}: {label or name}={value!r}: {problem}") from None
-
-
-def parse_bool(name: str, value: Any, origin: str, label: str | None = None) -> bool:
-    """A true/false option that is not a server setting (strict mode, for one)."""
-    try:
-        return _bool(value)
-    except ValueError:
+    """Parse one setting by name; an unknown name is an error that lists the known ones."""
+    setting = BY_NAME.get(name)
+    if setting is None:
         raise SettingsError(
-            f"{origin}: {label or name}={value!r}: expected true or false"
-        ) from None
+            f"{origin}: unknown setting {name!r}{did_you_mean(name, BY_NAME)} "
+            f"(known: {', '.join(BY_NAME)})"
+        )
+    return setting.parse(value, origin, label)

@@ -94,6 +94,11 @@ class BookshopClient:
         response.raise_for_status()
         return self._order(response.json())
 
+    def list_orders(self) -> list[Order]:
+        response = self._call("GET", "/orders")
+        response.raise_for_status()
+        return [self._order(order) for order in response.json()["orders"]]
+
     def get_order(self, order_id: str) -> Order:
         response = self._call("GET", f"/orders/{order_id}")
         response.raise_for_status()

@@ -8,24 +8,19 @@ body, and a diff when a JSON body was expected. These helpers set
 
 from __future__ import annotations
 
-import difflib
-import json as jsonlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.jsonpath import compile_jsonpath
-from .describe import DESCRIPTIONS
+from .criteria import _MISSING, Criteria, preview, shown_value
 from .log import Call, CallLog, path_matches
 
-PREVIEW = 200
 MAX_SHOWN = 5
-_MISSING = object()
 
 
 @dataclass(frozen=True)
 class Expectation:
-    """What a call must look like; `None` fields are not checked."""
+    """What a call must look like: a route plus `Criteria`; `None` fields are not checked."""
 
     method: str | None = None
     path: str | None = None
@@ -36,19 +31,12 @@ class Expectation:
     """Values are strings (the last value of the key), or lists for every value in order."""
     jsonpath: Mapping[str, Any] | None = None
 
+    @property
+    def criteria(self) -> Criteria:
+        return Criteria(self.json, self.body, self.headers, self.query, self.jsonpath)
+
     def describe(self) -> str:
-        parts = [f"{self.method or '*'} {self.path or '*'}"]
-        if self.query:
-            parts.append(f"query {dict(self.query)}")
-        if self.headers:
-            parts.append(f"headers {dict(self.headers)}")
-        if self.json is not _MISSING:
-            parts.append(f"json {_dumps(self.json)}")
-        if self.body is not None:
-            parts.append(f"body {_preview(self.body)!r}")
-        if self.jsonpath:
-            parts.append(f"jsonpath {dict(self.jsonpath)}")
-        return ", ".join(parts)
+        return ", ".join([f"{self.method or '*'} {self.path or '*'}", *self.criteria.describe()])
 
     def route_matches(self, call: Call) -> bool:
         return (self.method is None or call.method == self.method.upper()) and (
@@ -62,82 +50,15 @@ class Expectation:
             found.append(f"method is {call.method}, expected {self.method.upper()}")
         if self.path is not None and not path_matches(self.path, call.raw_path or call.path):
             found.append(f"path {call.path} does not fit {self.path}")
-        for key, value in (self.query or {}).items():
-            given = [v for k, v in call.query if k == key]
-            if isinstance(value, (list, tuple)):
-                if given != [str(v) for v in value]:
-                    found.append(f"query {key}={given!r}, expected {[str(v) for v in value]!r}")
-            elif given[-1:] != [str(value)]:
-                shown = _shown(given[-1] if given else None)
-                found.append(f"query {key}={shown}, expected {str(value)!r}")
-        if self.headers:
-            found += [
-                f"header {k}: {_shown(call.header(k))}, expected {str(v)!r}"
-                for k, v in self.headers.items()
-                if call.header(k) != str(v)
-            ]
-        if self.body is not None:
-            raw = self.body.encode() if isinstance(self.body, str) else self.body
-            if call.body != raw:
-                state = "differs" if call.body else "is empty"
-                found.append(f"body {state}, expected {_preview(raw)!r}")
-        if self.json is _MISSING and not self.jsonpath:
-            return found
-        parsed = _json_of(call)
-        if parsed is _MISSING:
-            found.append("body is empty, not JSON" if not call.body else "body is not JSON")
-            return found
-        if self.json is not _MISSING and parsed != self.json:
-            found.append("JSON body differs:\n" + _json_diff(self.json, parsed))
-        for expression, wanted in (self.jsonpath or {}).items():
-            values = [m.value for m in compile_jsonpath(expression).find(parsed)]
-            if not values:
-                found.append(f"{expression} not found in the JSON body")
-            elif values[0] != wanted:
-                found.append(f"{expression} is {values[0]!r}, expected {wanted!r}")
-        return found
-
-
-def _json_of(call: Call) -> Any:
-    try:
-        return call.json()
-    except ValueError:
-        return _MISSING
-
-
-def _dumps(value: Any, indent: int | None = None) -> str:
-    """JSON for a message; never fails on what a test passed (sets, dates, mixed keys)."""
-    try:
-        return jsonlib.dumps(value, indent=indent, sort_keys=True, default=repr)
-    except TypeError:
-        return jsonlib.dumps(value, indent=indent, default=repr)
-
-
-def _shown(value: str | None) -> str:
-    return "(absent)" if value is None else repr(value)
-
-
-def _preview(data: str | bytes) -> str:
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-    return text if len(text) <= PREVIEW else text[:PREVIEW] + "..."
-
-
-def _json_diff(expected: Any, actual: Any) -> str:
-    left = _dumps(expected, indent=2).splitlines()
-    right = _dumps(actual, indent=2).splitlines()
-    return "\n".join(difflib.unified_diff(left, right, "expected", "called with", lineterm="", n=2))
+        return found + self.criteria.mismatches(call)
 
 
 def describe_call(call: Call, header_names: Iterable[str] = ()) -> str:
     """One recorded call, as a failure message shows it."""
-    line = f"{call.method} {call.full_path} -> {call.status}"
-    if call.example:
-        line += f' "{call.example}"'
-    elif call.kind in DESCRIPTIONS:
-        line += f" ({DESCRIPTIONS[call.kind]})"
-    extra = [f"{name}: {_shown(call.header(name))}" for name in header_names]
+    line = call.summary()
+    extra = [f"{name}: {shown_value(call.header(name))}" for name in header_names]
     if call.body:
-        extra.append(f"body {_preview(call.body)!r}")
+        extra.append(f"body {preview(call.body)!r}")
     return line + "".join(f"\n      {e}" for e in extra)
 
 

@@ -4,29 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .log import Call, Kind
+from .kinds import Kind
+from .log import Call
 
 STRICT_HINT = (
     "Turn strict mode off for this test with @pytest.mark.postman_mock(strict=False), "
     "or for all tests with postman_mock_strict = false in pytest.ini."
 )
 
-
-DESCRIPTIONS = {
-    Kind.UNMATCHED: "No matching requests",
-    Kind.PREFLIGHT: "CORS preflight",
-    Kind.REJECTED: "Rejected: missing or wrong x-api-key",
-    Kind.OUTAGE: "Outage",
-    Kind.OVERRIDE: "Override",
-    Kind.TOO_LARGE: "Body too large",
-    Kind.BAD_REQUEST: "Bad request",
-    Kind.ERROR: "Mock server error",
-}
+MAX_TRACE_LINES = 40
+"""How much of a server-side traceback a failure shows (its end, where the error is)."""
 
 
 def call_line(call: Call) -> str:
     """One aligned call-log row: time, method, path, status, example (or why none)."""
-    served = f'"{call.example}"' if call.example else DESCRIPTIONS.get(call.kind, call.kind)
+    served = call.outcome
     if call.kind == Kind.UNMATCHED and call.near_misses:
         served += f" (nearest: {call.near_misses[0].example})"
     clock = call.time.strftime("%H:%M:%S.%f")[:-3]
@@ -34,7 +26,7 @@ def call_line(call: Call) -> str:
 
 
 def describe_unmatched(call: Call, indent: str = "  ") -> list[str]:
-    lines = [f"{indent}{call.method} {call.full_path} -> {call.status} No matching requests"]
+    lines = [indent + call.summary()]
     for note in call.notes:
         lines.append(f"{indent}    note: {note}")
     if call.near_misses:
@@ -57,9 +49,11 @@ def failure_lines(calls: Sequence[Call], why: str = "") -> list[str]:
     if errors:
         lines.append(f"postman_mock: the mock server failed on {len(errors)} call(s):")
         for call in errors:
-            lines.append(f"  {call.method} {call.full_path} -> {call.status}")
-            last = (call.error or "").strip().splitlines()[-1:]
-            lines += [f"    {line}" for line in last]
+            lines.append("  " + call.summary())
+            for note in call.notes:
+                lines.append(f"    note: {note}")
+            trace = (call.error or "").strip().splitlines()[-MAX_TRACE_LINES:]
+            lines += [f"    {line}" for line in trace]
     return lines
 
 

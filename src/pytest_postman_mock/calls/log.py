@@ -18,38 +18,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, overload
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from ..engine import paths
 from ..engine.near_misses import NearMiss
+from .kinds import Kind
 
 logger = logging.getLogger("pytest_postman_mock")
-
-
-class Kind:
-    """Why a call got the response it got (`Call.kind`)."""
-
-    MATCHED = "matched"
-    """An example of the collection was chosen."""
-    UNMATCHED = "unmatched"
-    """No example fits: Postman's 404 `mockRequestNotFoundError`."""
-    OVERRIDE = "override"
-    """A test's override answered."""
-    OUTAGE = "outage"
-    """A simulated outage answered."""
-    PREFLIGHT = "preflight"
-    """A CORS preflight the mock answered itself."""
-    REJECTED = "rejected"
-    """A private mock refused a call without the right `x-api-key`."""
-    TOO_LARGE = "too-large"
-    """The body was over `max_body`: 413."""
-    BAD_REQUEST = "bad-request"
-    """The request itself was broken (a body cut short): 400."""
-    ERROR = "error"
-    """The mock itself failed: 500, with the traceback in `Call.error`."""
-
-    FAILING = frozenset({UNMATCHED, ERROR})
-    """The kinds strict mode fails a test for."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +51,7 @@ class Call:
     notes: tuple[str, ...] = ()
     """Things the server ignored or decided on the way (a bad control header, ...)."""
     request_name: str | None = None
-    kind: str = Kind.MATCHED
+    kind: Kind = Kind.MATCHED
     raw_path: str = ""
     """The path as sent, still percent-encoded (`path` is decoded)."""
     seq: int = field(default=0, compare=False)
@@ -98,16 +73,22 @@ class Call:
         wanted = name.lower()
         return next((v for k, v in self.headers if k.lower() == wanted), None)
 
+    def query_values(self, key: str) -> list[str]:
+        """Every value of a query key, in order."""
+        return [v for k, v in self.query if k == key]
+
     @property
     def full_path(self) -> str:
-        from urllib.parse import urlencode
-
         return self.path + ("?" + urlencode(self.query) if self.query else "")
 
+    @property
+    def outcome(self) -> str:
+        """What answered: the example's name in quotes, else how the call's kind reads."""
+        return f'"{self.example}"' if self.example else self.kind.label
+
     def summary(self) -> str:
-        """`GET /users/7 -> 200 "User found"`, as a call-log row reads."""
-        served = f'"{self.example}"' if self.example else "No matching requests"
-        return f"{self.method} {self.full_path} -> {self.status} {served}"
+        """`GET /users/7 -> 200 "User found"`: the one way every report writes a call."""
+        return f"{self.method} {self.full_path} -> {self.status} {self.outcome}"
 
 
 def path_matches(pattern: str, path: str) -> bool:

@@ -7,28 +7,25 @@ sequence of responses in turn; it may be limited to `times` calls and may add
 a delay. Ad-hoc routes answer paths the collection does not have. The newest
 override that fits a call wins; one that is used up stops answering, and the
 collection (or an older override) answers again. A sequence without `times`
-serves each response once; with `times`, its last response repeats.
+serves each response once; with `times`, its last response repeats. A rule may
+instead answer with a handler, and may ask for more of a call (`when=` criteria).
+Rules are built from a test's words in `building.py`.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Callable
 
 from ..engine import paths
 from ..engine.index import CompiledExample
-from ..engine.plans import _UNSET, Rendered, canned
-from ..errors import SettingsError
-from ..settings import parse
+from ..engine.plans import Rendered
+from .criteria import Criteria
+from .handlers import Handler, describe_handler
 from .log import path_matches
-
-if TYPE_CHECKING:
-    from ..engine.core import Engine
 
 
 @dataclass(frozen=True)
@@ -56,6 +53,12 @@ class Override:
     owner: OverrideSet | None = field(default=None, repr=False)
     used: int = 0
     """How many calls this override has answered."""
+    handler: Handler | None = None
+    """A function that answers instead of `replies` (returning None falls through)."""
+    criteria: Criteria | None = None
+    """`when=`: what else a call must have for this rule to answer it."""
+    label: str | None = None
+    """How the call log names the rule, when not by its selector (a resource's)."""
 
     @property
     def limit(self) -> int | None:
@@ -84,6 +87,17 @@ class Override:
             self.path is None or path_matches(self.path, path)
         )
 
+    def captures(self, raw_path: str) -> dict[str, str]:
+        """The path parameters this rule's template takes from a call's path."""
+        if self.path is None or any(ch in self.path for ch in "*?["):
+            return {}
+        found: dict[str, str] = {}
+        for part, segment in zip(paths.split(self.path), paths.split(raw_path)):
+            parsed = paths.parse_segment(part)
+            if isinstance(parsed, paths.Wildcard):
+                found.update(parsed.capture(segment) or {})
+        return found
+
     def remove(self) -> None:
         if self.owner is not None:
             self.owner.remove(self)
@@ -100,11 +114,15 @@ class Override:
         self.remove()
 
     def describe(self) -> str:
+        if self.label is not None:
+            return self.label
         target = (
             f"request {self.request_name!r}"
             if self.request_name
             else (f"{self.method or '*'} {self.path or '*'}")
         )
+        if self.handler is not None:
+            return f"handler {describe_handler(self.handler)} for {target}"
         return f"override of {target}"
 
 
@@ -141,6 +159,8 @@ class OverrideSet:
         request_name: str | None,
         *,
         matched: bool | None = None,
+        accept: Callable[[Override], bool] | None = None,
+        tried: Collection[Override] = (),
     ) -> tuple[Override, Reply] | None:
         """The reply of the newest rule that fits this call, counting it as used.
 
@@ -148,6 +168,8 @@ class OverrideSet:
         matched request's name (`matched` True; the default is whether a name is given).
         Before matching, a newer request-name rule that may take the call defers the
         decision to the second question, so that the newest override always wins.
+        `accept` checks a rule's `when=` criteria (False: skip it); rules in `tried`
+        (handlers that fell through) are skipped too.
         """
         if matched is None:
             matched = request_name is not None
@@ -157,32 +179,27 @@ class OverrideSet:
                     continue
                 if not matched and rule.may_take(method, path):
                     return None
-                if not rule.takes(method, path, request_name):
+                if rule in tried or not rule.takes(method, path, request_name):
+                    continue
+                if accept is not None and rule.criteria is not None and not accept(rule):
                     continue
                 reply = rule.replies[min(rule.used, len(rule.replies) - 1)]
                 rule.used += 1
                 return rule, reply
         return None
 
+    def release(self, rule: Override) -> None:
+        """Give back a use a handler took but did not answer (it returned None)."""
+        with self._lock:
+            rule.used = max(0, rule.used - 1)
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-REPLY_KEYS = frozenset({"status", "json", "body", "headers", "delay", "example"})
-
-
-def _overlaps(template: str, example_path: str) -> bool:
-    """Whether a user's path (exact, template or glob) can name an example's path."""
-    if path_matches(template, example_path):
-        return True
-    mine, theirs = paths.split(template), paths.split(example_path)
-    if len(mine) != len(theirs):
-        return False
-    return all(
-        isinstance(paths.parse_segment(a), paths.Wildcard)
-        or isinstance(paths.parse_segment(b), paths.Wildcard)
-        or a.lower() == b.lower()
-        for a, b in zip(mine, theirs)
-    )
+    def replace(self, old: Sequence[Override], new: Sequence[Override]) -> None:
+        """Swap a group of rules for another at once (a reloaded handlers module)."""
+        with self._lock:
+            self._rules = [r for r in self._rules if r not in old]
+            for rule in new:
+                rule.owner = self
+                self._rules.append(rule)
 
 
 def _could_be(path: str, template: str) -> bool:
@@ -202,98 +219,3 @@ def _could_be(path: str, template: str) -> bool:
         if not paths.similar(segment.lower(), part.lower()):
             return False
     return True
-
-
-def _suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _example_named(engine: Engine, name: str) -> CompiledExample:
-    found = engine.index.by_name.get(name)
-    if not found:
-        names = [c.example.name for c in engine.index.examples]
-        raise SettingsError(f"override: no example is named {name!r}{_suggest(name, names)}")
-    return found[0]
-
-
-def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
-    unknown = set(spec) - REPLY_KEYS
-    if unknown:
-        raise SettingsError(
-            f"override: unknown response field(s) {sorted(unknown)}; use "
-            f"{', '.join(sorted(REPLY_KEYS))}"
-        )
-    delay = parse("delay", spec.get("delay", 0), "override")
-    if spec.get("example") is not None:
-        extra = set(spec) - {"example", "delay"}
-        if extra:
-            raise SettingsError(
-                f"override: example= serves a saved example as it is; drop {sorted(extra)}"
-            )
-        return Reply(example=_example_named(engine, spec["example"]), delay=delay)
-    response = canned(
-        spec.get("status", 200),
-        json=spec.get("json", _UNSET),
-        body=spec.get("body"),
-        headers=spec.get("headers"),
-    )
-    return Reply(response=response, delay=delay)
-
-
-def build(
-    engine: Engine,
-    selector: str,
-    path: str | None = None,
-    *,
-    times: int | None = None,
-    responses: Sequence[Mapping[str, Any]] | None = None,
-    adhoc: bool = False,
-    **reply: Any,
-) -> Override:
-    """An `Override` from the words of a test; a selector that names nothing is refused."""
-    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
-        raise SettingsError(f"override: times must be a whole number of calls >= 1, got {times!r}")
-    if responses is not None:
-        if reply:
-            raise SettingsError("override: give responses=[...] or one response, not both")
-        if not responses:
-            raise SettingsError("override: responses=[...] needs at least one response")
-        replies = tuple(_reply(engine, spec) for spec in responses)
-    else:
-        replies = (_reply(engine, reply),)
-    sequence = responses is not None
-    if path is None:
-        items = engine.collection.items
-        names = [item.name for item in items]
-        if selector not in names:
-            if selector.upper() in METHODS:
-                some = next((c for c in engine.index.examples), None)
-                path_hint = some.path if some else "/path"
-                name_hint = names[0] if names else "Request name"
-                raise SettingsError(
-                    f"override: {selector!r} needs a path, as in override({selector!r}, "
-                    f"{path_hint!r}, ...), or name a request, as in override({name_hint!r}, ...)"
-                )
-            raise SettingsError(
-                f"override: the collection has no request named {selector!r}"
-                f"{_suggest(selector, names)}"
-            )
-        scope = tuple(
-            (c.method, c.path) for c in engine.index.examples if c.example.item_name == selector
-        )
-        return Override(None, None, selector, replies, times, sequence, scope)
-    method = selector.upper()
-    if not _TOKEN.fullmatch(selector):
-        hint = f"; to override the request {selector!r}, give no path" if not adhoc else ""
-        raise SettingsError(f"override: {selector!r} is not an HTTP method{hint}")
-    if not adhoc:
-        own = [c.path for c in engine.index.by_method.get(method, ())]
-        if not any(_overlaps(path, p) for p in own):
-            everywhere = [c.path for c in engine.index.examples]
-            raise SettingsError(
-                f"override: no {method} example has a path like {path!r}"
-                f"{_suggest(path, own or everywhere)}; use route() for a path the collection "
-                "does not have"
-            )
-    return Override(method, path, None, replies, times, sequence)

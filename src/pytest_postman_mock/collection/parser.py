@@ -8,12 +8,12 @@ error, because silently serving less than the user wrote would mislead.
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
 from . import parts
 from .model import Collection, Example, Item, RequestSpec, Variable
 from .parts import Malformed, pointer_join, text
+from .statuses import code_for_phrase, reason_phrase
 
 _FolderScope = tuple[tuple[str, ...], tuple[tuple[Variable, ...], ...]]
 
@@ -120,9 +120,7 @@ def _status_code(raw: dict[str, Any], where: str) -> int:
     """The example's code; a missing one comes from its status text, else 200."""
     code = raw.get("code")
     if code is None or code == "":
-        phrase = text(raw.get("status")).strip().lower()
-        by_phrase = {s.phrase.lower(): s.value for s in HTTPStatus}
-        return by_phrase.get(phrase, 200)
+        return code_for_phrase(text(raw.get("status")))
     if isinstance(code, bool) or not isinstance(code, (int, str, float)):
         raise Malformed(where + "/code", f"expected an integer status code, got {code!r}")
     try:
@@ -154,10 +152,7 @@ def _example(
     request = fallback if original is None else parts.request(original, where + "/originalRequest")
     status = text(raw.get("status"))
     if not status:
-        try:
-            status = HTTPStatus(code).phrase
-        except ValueError:
-            status = ""
+        status = reason_phrase(code, unknown="")
     body = raw.get("body")
     language = raw.get("_postman_previewlanguage")
     return Example(

@@ -15,7 +15,7 @@ from ..collection import Collection, Environment, load_collection, load_environm
 from ..settings import MockSettings
 from .helpers import HelperCall, resolve_helper
 from .index import CompiledExample, ExampleIndex
-from .matching import Match, Matcher
+from .matching import SELECTOR_ERRORS, Match, Matcher, MatchError
 from .near_misses import NearMiss, near_misses, selector_miss
 from .plans import NO_EXAMPLES, NOT_FOUND, Rendered, ResponsePlan
 from .request import Incoming
@@ -87,6 +87,19 @@ class Engine:
             return self.unmatched(request, match)
         return Outcome(self.render(match.example, request, match.captures, dynamic), match)
 
+    def preflight(self, request: Incoming, dynamic: Resolver | None = None) -> Outcome | None:
+        """A CORS preflight answered by a saved OPTIONS example, or None when none fits.
+
+        Unlike `respond`, a miss computes no near misses: the mock answers the
+        preflight itself then.
+        """
+        if "OPTIONS" not in self.index.by_method:
+            return None
+        match = self.matcher.match(request)
+        if match.example is None:
+            return None
+        return Outcome(self.render(match.example, request, match.captures, dynamic), match)
+
     def render(
         self,
         example: CompiledExample,
@@ -104,10 +117,11 @@ class Engine:
         return self.plan_for(example).render(context)
 
     def unmatched(self, request: Incoming, match: Match) -> Outcome:
-        if match.error == "no-examples":
+        if match.error is MatchError.NO_EXAMPLES:
             return Outcome(Rendered.json(404, NO_EXAMPLES), match)
-        if match.error in ("unknown-id", "unknown-name"):
-            misses: tuple[NearMiss, ...] = (selector_miss(request, match.error[8:]),)
+        selector = next((how for how, e in SELECTOR_ERRORS.items() if e is match.error), None)
+        if selector is not None:
+            misses: tuple[NearMiss, ...] = (selector_miss(request, selector),)
         else:
             misses = near_misses(self.index, request)
         return Outcome(Rendered.json(404, NOT_FOUND), match, misses)

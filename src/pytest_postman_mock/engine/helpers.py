@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 from . import paths
+from .bodies import FORM_TYPES
 from .dynamic import NAMES as DYNAMIC_NAMES
 from .jsonpath import compile_jsonpath
 from .request import Incoming
@@ -160,9 +161,6 @@ def first_values(pairs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> 
     for key, value in pairs:
         found.setdefault(key, value)
     return found
-
-
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def body_data(context: HelperContext) -> Any:

@@ -15,6 +15,7 @@ body), so a request that matches well never scans the fuzzy bucket.
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,26 @@ from .variables import VARIABLE
 PATH_TIERS = (100, 95, 90, 85, 80, 79, 75, 70)
 
 
+class MatchError(str, enum.Enum):
+    """Why the matcher chose nothing."""
+
+    NO_EXAMPLES = "no-examples"
+    """The collection has no usable example at all."""
+    NOT_FOUND = "not-found"
+    """No example survived the method, path, query, header and body steps."""
+    UNKNOWN_ID = "unknown-id"
+    """`x-mock-response-id` names no example of the request's method."""
+    UNKNOWN_NAME = "unknown-name"
+    """`x-mock-response-name` names no example of the request's method."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+SELECTOR_ERRORS = {"id": MatchError.UNKNOWN_ID, "name": MatchError.UNKNOWN_NAME}
+"""The error of each selector header that names nothing."""
+
+
 @dataclass(frozen=True)
 class Match:
     """What the matcher chose: an example (with its score and captures) or why not."""
@@ -38,8 +59,8 @@ class Match:
     example: CompiledExample | None
     score: float | None = None
     captures: Captures = field(default_factory=dict)
-    error: str | None = None
-    """`no-examples`, `not-found`, `unknown-id` or `unknown-name` when nothing was chosen."""
+    error: MatchError | None = None
+    """Why nothing was chosen."""
     selected_by: str | None = None
     """`id` or `name` when a selector header chose the example."""
 
@@ -176,7 +197,7 @@ class Matcher:
 
     def match(self, request: Incoming) -> Match:
         if not self.index.examples:
-            return Match(None, error="no-examples")
+            return Match(None, error=MatchError.NO_EXAMPLES)
         controls = request.controls
         candidates = self.index.by_method.get(request.method, [])
         if self.settings.select_by_path and (controls.example_id or controls.name) is not None:
@@ -212,7 +233,7 @@ class Matcher:
 
     def _selected(self, chosen: CompiledExample | None, request: Incoming, how: str) -> Match:
         if chosen is None:
-            return Match(None, error=f"unknown-{how}")
+            return Match(None, error=SELECTOR_ERRORS[how])
         return Match(chosen, captures=chosen.captures(request.segments), selected_by=how)
 
     def _scored(self, request: Incoming) -> Match:
@@ -264,7 +285,7 @@ class Matcher:
                 scored.append((score, candidate, captures))
                 best = score if best is None else max(best, score)
         if best is None:
-            return Match(None, error="not-found")
+            return Match(None, error=MatchError.NOT_FOUND)
         chosen = first_by_id(c for s, c, _ in scored if s == best)
         assert chosen is not None
         captures = next(k for s, c, k in scored if c is chosen)

@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from typing import Union
 from urllib.parse import unquote
 
+from .variables import VARIABLE
+
 FUZZY_THRESHOLD = 0.75
 
 _DIGITS = re.compile(r"[0-9]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEX24 = re.compile(r"[0-9a-fA-F]{24}")
 _TOKEN = re.compile(r"(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[\w-]{8,}", re.ASCII)
-_TEMPLATE_PART = re.compile(r"\{\{([^{}]*?)\}\}")
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,12 @@ def parse_segment(segment: str) -> Segment:
             return Wildcard(name)
         pattern = re.compile("(.+?)" + re.escape(dot + suffix))
         return Wildcard(name, (name,), pattern)
-    names = [name.strip() for name in _TEMPLATE_PART.findall(segment)]
+    names = [name.strip() for name in VARIABLE.findall(segment)]
     if not names:
         return segment
-    if _TEMPLATE_PART.fullmatch(segment):
+    if VARIABLE.fullmatch(segment):
         return Wildcard(names[0])
-    pieces = _TEMPLATE_PART.split(segment)
+    pieces = VARIABLE.split(segment)
     regex = "".join(re.escape(p) if i % 2 == 0 else "(.+?)" for i, p in enumerate(pieces))
     return Wildcard(names[0], tuple(names), re.compile(regex, re.IGNORECASE))
 

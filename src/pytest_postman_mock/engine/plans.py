@@ -12,9 +12,9 @@ import json as json_module
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from http import HTTPStatus
 
 from ..collection.model import Example
+from ..collection.statuses import reason_phrase
 from ..errors import SettingsError
 from .templating import RenderContext, Template, header_safe
 
@@ -57,13 +57,6 @@ NO_EXAMPLES = {
         "header": "You need an example",
     }
 }
-
-
-def reason_phrase(code: int) -> str:
-    try:
-        return HTTPStatus(code).phrase
-    except ValueError:
-        return "Unknown"
 
 
 @dataclass(frozen=True)

@@ -9,75 +9,30 @@ where it came from; the plugin turns it into a `pytest.UsageError`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from ..engine.plans import Rendered, outage_response
-from ..errors import SettingsError
-from ..settings import MockSettings, parse, parse_bool
+from ..errors import SettingsError, did_you_mean
+from ..settings import BY_NAME, MockSettings, Place, Setting, settings_in
 
-
-@dataclass(frozen=True)
-class Option:
-    """One setting as it appears in ini (`postman_mock_<name>`) and on the command line."""
-
-    name: str
-    help: str
-    default: str = ""
-
-    @property
-    def ini(self) -> str:
-        return f"postman_mock_{self.name}"
-
-    @property
-    def flag(self) -> str:
-        return "--postman-mock-" + self.name.replace("_", "-")
-
-
-OPTIONS = (
-    Option("collection", "Postman collection (JSON or YAML) served by the postman_mock fixture."),
-    Option("environment", "Postman environment file whose values fill the collection's {{vars}}."),
-    Option("delay", "Delay every response: milliseconds, or 2g (300 ms) / 3g (100 ms).", "0"),
-    Option(
-        "match_body", "Match request bodies against the examples (Postman 'Request body').", "false"
-    ),
-    Option("match_headers", "Comma-separated header names the examples must match."),
-    Option("api_key", "Make the mock private: callers must send this x-api-key."),
-    Option("strict", "Fail a test that made calls no example matched.", "true"),
-    Option("cors", "Answer browsers' CORS preflights and add Access-Control-Allow-Origin.", "true"),
-    Option("seed", "Seed for {{$random...}} values (random when unset; printed in the header)."),
-    Option("host", "Address the mock server binds to.", "127.0.0.1"),
-    Option("port", "Port of the mock server; 0 picks a free one.", "0"),
-    Option("url_env", "Name of an environment variable that holds the mock URL during each test."),
-    Option(
-        "max_calls",
-        "Most calls each server's log keeps; older ones are dropped and counted.",
-        "10000",
-    ),
+OPTIONS: tuple[Setting, ...] = tuple(
+    s for s in settings_in(Place.INI | Place.COMMAND_LINE) if Place.INI in s.places
 )
+"""The settings of pytest.ini and the command line (the same set today), table order."""
+MARKER_KEYWORDS = tuple(s.name for s in settings_in(Place.MARKER))
 PATH_OPTIONS = ("collection", "environment")
-MARKER_KEYWORDS = (
-    "environment",
-    "delay",
-    "match_body",
-    "match_headers",
-    "match_query_params",
-    "match_fuzzy",
-    "fuzzy_threshold",
-    "match_headers_strict",
-    "select_by_path",
-    "file_bodies",
-    "match_wildcards",
-    "api_key",
-    "strict",
-    "cors",
-    "seed",
-    "variables",
-    "outage",
-)
+
+
+def marker_doc() -> str:
+    """The `pytest --markers` line, listing every keyword the marker takes."""
+    keywords = ", ".join(f"{name}=None" for name in MARKER_KEYWORDS if name != "collection")
+    return (
+        f"postman_mock(collection=None, *, {keywords}): serve a Postman collection's examples "
+        "to this test through the postman_mock fixture."
+    )
 
 
 @dataclass(frozen=True)
@@ -111,11 +66,6 @@ def find_file(value: str, bases: Sequence[Path], setting: str, origin: str) -> P
     raise SettingsError(f"{origin}: {setting} file {value!r} not found; looked in:\n{looked}")
 
 
-def suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _same(name: str) -> str:
     return name
 
@@ -146,18 +96,19 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
             ):
                 continue
             label = layer.label(name)
+            parsed = BY_NAME[name].parse(value, layer.origin, label)
             if name in PATH_OPTIONS:
-                files[name] = find_file(str(value), layer.bases, label, layer.origin)
+                files[name] = find_file(parsed, layer.bases, label, layer.origin)
             elif name == "strict":
-                strict = parse_bool(name, value, layer.origin, label)
+                strict = parsed
             elif name == "seed":
-                seed = parse(name, value, layer.origin, label)
+                seed = parsed
             elif name == "url_env":
-                url_env = str(value).strip() or None
+                url_env = parsed
             elif name == "outage":
-                outage = parse_outage(value, layer.origin)
+                outage = build_outage(parsed, value, layer.origin)
             else:
-                settings = replace(settings, **{name: parse(name, value, layer.origin, label)})
+                settings = replace(settings, **{name: parsed})
     collection = files["collection"]
     if collection is None:
         raise SettingsError(
@@ -169,14 +120,10 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
     return TestSetup(key, strict, seed, url_env, outage)
 
 
-def parse_outage(value: Any, origin: str) -> Rendered:
-    """`outage=503` or `outage={"status": 503, "json": ..., "headers": ...}` in a marker."""
-    spec = {"status": value} if isinstance(value, int) else value
-    if not isinstance(spec, Mapping) or not set(spec) <= {"status", "json", "body", "headers"}:
-        raise SettingsError(
-            f"{origin}: outage={value!r}: expected a 5xx status, or a dict with status and "
-            "json, body or headers"
-        )
+def build_outage(spec: dict[str, Any] | None, value: Any, origin: str) -> Rendered | None:
+    """The outage response for a parsed `outage=` spec (a status, or status and body)."""
+    if spec is None:
+        return None
     try:
         return outage_response(**spec)
     except (SettingsError, TypeError) as problem:
@@ -193,10 +140,10 @@ def marker_values(args: Sequence[Any], kwargs: Mapping[str, Any], origin: str) -
             raise SettingsError(f"{origin}: collection given both by position and by keyword")
         values["collection"] = args[0]
     for name in values:
-        if name not in ("collection", *MARKER_KEYWORDS):
+        if name not in MARKER_KEYWORDS:
             raise SettingsError(
                 f"{origin}: unknown postman_mock argument {name!r}"
-                f"{suggest(name, ('collection', *MARKER_KEYWORDS))}"
+                f"{did_you_mean(name, MARKER_KEYWORDS)}"
             )
     if "collection" in values and not isinstance(values["collection"], (str, Path)):
         raise SettingsError(f"{origin}: collection must be a file path")
@@ -206,9 +153,6 @@ def marker_values(args: Sequence[Any], kwargs: Mapping[str, Any], origin: str) -
 def validate_global(layer: Layer) -> None:
     """Check ini / command-line values early (file paths are checked where they are used)."""
     for name, value in layer.values.items():
-        if value in (None, "") or name in PATH_OPTIONS or name == "url_env":
+        if value in (None, "") or name in PATH_OPTIONS:
             continue
-        if name == "strict":
-            parse_bool(name, value, layer.origin, layer.label(name))
-        else:
-            parse(name, value, layer.origin, layer.label(name))
+        BY_NAME[name].parse(value, layer.origin, layer.label(name))

@@ -18,22 +18,14 @@ from typing import Any
 import pytest
 
 from ..calls.describe import strict_message
-from ..calls.log import Kind
+from ..calls.kinds import Kind
 from ..engine.dynamic import derive_seed
 from ..errors import PostmanMockError, SettingsError
 from ..serving.server import MockServer
 from . import hookspecs
-from .config import OPTIONS, validate_global
+from .config import OPTIONS, marker_doc, validate_global
 from .fixture import PostmanMock
 from .session import MockSession, calls_section, merge, summary_lines, write_report
-
-MARKER_DOC = (
-    "postman_mock(collection=None, *, environment=None, delay=None, match_body=None, "
-    "match_headers=None, api_key=None, strict=None, cors=None, seed=None, variables=None, "
-    "outage=None): serve a Postman collection's examples to this test through the "
-    "postman_mock fixture."
-)
-
 
 SESSION = pytest.StashKey[MockSession]()
 WORKER_SEED = "postman_mock_seed"
@@ -52,9 +44,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         parser.addini(option.ini, option.help + default)
         group.addoption(
             option.flag,
-            dest=f"postman_mock_{option.name}",
+            dest=option.ini,
             default=None,
-            metavar=option.name.upper(),
+            metavar=option.metavar or option.name.upper(),
             help=option.help + default,
         )
     group.addoption(
@@ -67,7 +59,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", MARKER_DOC)
+    config.addinivalue_line("markers", marker_doc())
     session = MockSession(config, 0, on_start=lambda server: _connect_hooks(config, server))
     for layer in session.global_layers:
         try:
@@ -96,11 +88,13 @@ def _connect_hooks(config: pytest.Config, server: MockServer) -> None:
     """Let conftest and plugin hooks see this server's responses and unmatched calls."""
     hook = config.hook
     if hook.pytest_postman_mock_response.get_hookimpls():
-        server.app.response_hook = lambda request, example, response: (
-            hook.pytest_postman_mock_response(request=request, example=example, response=response)
+        server.on_response(
+            lambda request, example, response: hook.pytest_postman_mock_response(
+                request=request, example=example, response=response
+            )
         )
     if hook.pytest_postman_mock_unmatched.get_hookimpls():
-        server.journal.listeners.append(
+        server.on_call(
             lambda call: (
                 hook.pytest_postman_mock_unmatched(call=call)
                 if call.kind == Kind.UNMATCHED
@@ -202,8 +196,7 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
     except PostmanMockError as problem:
         pytest.fail(f"postman_mock: {problem}", pytrace=False)
     seed = setup.seed if setup.seed is not None else session.seed
-    server.app.begin_test(item.nodeid, derive_seed(seed, item.nodeid))
-    server.app.outage = setup.outage
+    server.begin_test(item.nodeid, derive_seed(seed, item.nodeid), setup.outage)
     handle = PostmanMock(server, item.nodeid, setup.strict)
     item.stash[HANDLE] = handle
     previous: str | None = None
@@ -218,7 +211,7 @@ def postman_mock(request: pytest.FixtureRequest) -> Iterator[PostmanMock]:
                 os.environ.pop(setup.url_env, None)
             else:
                 os.environ[setup.url_env] = previous
-        server.app.begin_test(None)
+        server.end_test()
 
 
 @pytest.hookimpl(wrapper=True)

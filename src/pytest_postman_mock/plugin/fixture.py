@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..calls.log import Call, CallLog, Kind
+from ..calls.kinds import STRICT_FAILING
+from ..calls.log import Call, CallLog
 from ..serving.controls import MockAPI
 from ..serving.server import MockServer
+from ..settings import MockSettings
 
 if TYPE_CHECKING:
     from ..serving.app import MockApp
@@ -35,6 +37,11 @@ class PostmanMock(MockAPI):
         return self.server.url_for(path)
 
     @property
+    def settings(self) -> MockSettings:
+        """The settings of the server this test runs against (ini, command line, marker)."""
+        return self.server.settings
+
+    @property
     def calls(self) -> CallLog:
         """This test's calls, oldest first (other tests' calls are not in it)."""
         return self.server.journal.snapshot(self.test_id)
@@ -49,7 +56,7 @@ class PostmanMock(MockAPI):
 
     def strict_failures(self) -> list[Call]:
         """Calls that strict mode fails the test for: unmatched ones and server errors."""
-        return [c for c in self.calls if c.kind in Kind.FAILING]
+        return [c for c in self.calls if c.kind in STRICT_FAILING]
 
     def __repr__(self) -> str:
         return f"<PostmanMock {self.server.collection.name!r} at {self.url} for {self.test_id}>"

@@ -18,7 +18,8 @@ from typing import Any, Callable
 import pytest
 
 from ..calls.describe import call_line, describe_unmatched
-from ..calls.log import Call, Kind
+from ..calls.kinds import Kind
+from ..calls.log import Call
 from ..errors import PostmanMockError
 from ..report.coverage import coverage
 from ..report.records import collection_record
@@ -53,7 +54,7 @@ class MockSession:
             ),
             Layer(
                 "command line",
-                {o.name: config.getoption(f"postman_mock_{o.name}") for o in OPTIONS},
+                {o.name: config.getoption(o.ini) for o in OPTIONS},
                 [config.invocation_params.dir],
                 lambda name: by_name[name].flag,
             ),

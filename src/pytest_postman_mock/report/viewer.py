@@ -20,6 +20,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from ..calls.kinds import LABELS
+
 MARKER = re.compile(r"@([A-Z]+)@")
 TITLE = "Postman mock call log"
 HTML_SUFFIXES = (".html", ".htm")
@@ -77,7 +79,13 @@ def render_html(
         "CSS": css,
         "JS": script,
         "DATA": embed_json(report),
-        "CONFIG": embed_json({"liveUrl": live_url, "refreshMs": refresh_ms}),
+        "CONFIG": embed_json(
+            {
+                "liveUrl": live_url,
+                "refreshMs": refresh_ms,
+                "kinds": {kind.value: label for kind, label in LABELS.items()},
+            }
+        ),
     }
     return MARKER.sub(lambda found: values[found.group(1)], _asset("viewer.html"))
 

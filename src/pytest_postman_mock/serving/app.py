@@ -20,24 +20,26 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import quote
 
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from ..calls.log import Call, Journal, Kind
+from ..calls.kinds import Kind
+from ..calls.log import Call, Journal
 from ..calls.overrides import OverrideSet
-from ..engine.bodies import IncomingBody
+from ..calls.state import State
+from ..engine.bodies import FORM_TYPES, IncomingBody
 from ..engine.core import Engine, Outcome
 from ..engine.dynamic import DynamicValues, derive_seed
-from ..engine.matching import Match
 from ..engine.plans import Rendered
 from ..engine.request import Incoming
 from ..settings import MAX_DELAY_MS
+from .rules import RuledCall
 from .wsgi_keys import BODY_READ
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 REDACTED = "[redacted]"
 CORS_MAX_AGE = "86400"
 SAFELISTED = frozenset(
@@ -94,7 +96,7 @@ class Answer:
 
     test_id: str | None
     engine: Engine
-    kind: str = Kind.ERROR
+    kind: Kind = Kind.ERROR
     response: Rendered = SERVER_ERROR_RESPONSE
     outcome: Outcome | None = None
     body: bytes = b""
@@ -105,7 +107,7 @@ class Answer:
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
 
-    def settle(self, kind: str, response: Rendered, outcome: Outcome | None = None) -> None:
+    def settle(self, kind: Kind, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
 
 
@@ -134,6 +136,8 @@ def raw_path(environ: WSGIEnvironment) -> str:
 class MockApp:
     """A WSGI application serving one engine, with per-test state swapped by the plugin."""
 
+    server_error = SERVER_ERROR_RESPONSE
+
     def __init__(self, engine: Engine, journal: Journal | None = None) -> None:
         self.engine = engine
         self.settings = engine.settings
@@ -146,6 +150,8 @@ class MockApp:
         self._dynamic_lock = threading.Lock()
         self.outage: Rendered | None = None
         self.overrides = OverrideSet()
+        self.state = State()
+        """What handlers share across calls: the current test's, or the server's for serve."""
         self.stopping = threading.Event()
         """Set while the server stops, so that delays end at once."""
         self.kinds: Counter[str] = Counter()
@@ -168,6 +174,7 @@ class MockApp:
             self._dynamic = DynamicValues(seed)
         self.outage = None
         self.overrides.clear()
+        self.state.clear()
 
     def dynamic(self, name: str) -> str | None:
         with self._dynamic_lock:
@@ -236,11 +243,10 @@ class MockApp:
         )
         if preflight:
             engine = answer.engine
-            found = engine.matcher.match(incoming) if "OPTIONS" in engine.index.by_method else None
-            if found is not None and found.example is not None:
-                rendered = engine.render(found.example, incoming, found.captures, self.dynamic)
-                answer.settle(Kind.MATCHED, self._cors(rendered), Outcome(rendered, found))
-            else:  # no near misses to compute: the mock answers preflights itself
+            found = engine.preflight(incoming, self.dynamic)
+            if found is not None:
+                answer.settle(Kind.MATCHED, self._cors(found.response), found)
+            else:
                 answer.settle(Kind.PREFLIGHT, self._preflight(incoming, engine))
         elif settings.api_key is not None and not hmac.compare_digest(
             incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
@@ -249,40 +255,17 @@ class MockApp:
             answer.settle(Kind.REJECTED, self._cors(Rendered.json(401, UNAUTHORIZED)))
         elif self.outage is not None:
             answer.settle(Kind.OUTAGE, self._cors(self.outage))
+        elif len(self.overrides):
+            headers = Headers([(k, header_text(v)) for k, v in request.headers.items()])
+            RuledCall(self, request, incoming, answer, headers).run()
         else:
-            self._match(incoming, answer, incoming.path)
+            self._match(incoming, answer)
 
-    def _match(self, incoming: Incoming, answer: Answer, path: str) -> None:
-        """The test's overrides first (by path, then by the matched request's name)."""
-        taken = None
-        outcome = None
-        if len(self.overrides):
-            taken = self.overrides.take(incoming.method, path, None)
-        if taken is None:
-            outcome = answer.engine.respond(incoming, self.dynamic)
-            if len(self.overrides):
-                name = outcome.example.example.item_name if outcome.example else None
-                answer.request_name = name
-                taken = self.overrides.take(incoming.method, path, name, matched=True)
-        if taken is None:
-            assert outcome is not None
-            kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
-            answer.settle(kind, self._cors(outcome.response), outcome)
-            return
-        rule, reply = taken
-        answer.notes.append(rule.describe())
-        answer.delay = reply.delay or None
-        if reply.example is not None:
-            captures = reply.example.captures(incoming.segments)
-            rendered = answer.engine.render(reply.example, incoming, captures, self.dynamic)
-            answer.settle(
-                Kind.OVERRIDE,
-                self._cors(rendered),
-                Outcome(rendered, Match(reply.example, captures=captures)),
-            )
-        else:
-            assert reply.response is not None
-            answer.settle(Kind.OVERRIDE, self._cors(reply.response))
+    def _match(self, incoming: Incoming, answer: Answer) -> None:
+        """The collection's answer, when the test has no rules of its own."""
+        outcome = answer.engine.respond(incoming, self.dynamic)
+        kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
+        answer.settle(kind, self._cors(outcome.response), outcome)
 
     def _cors(self, rendered: Rendered) -> Rendered:
         if not self.settings.cors:

@@ -8,23 +8,29 @@ once, over two small hooks: `calls` and `_app`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..calls import assertions, overrides
-from ..calls.assertions import _MISSING, Expectation
+from ..calls import assertions, building
+from ..calls.assertions import Expectation
+from ..calls.criteria import _MISSING
 from ..calls.describe import failure_lines
+from ..calls.handlers import Handler
 from ..calls.log import Call, CallLog
 from ..calls.overrides import Override
 from ..engine.plans import _UNSET, outage_response
-from ..errors import SettingsError
+from ..errors import SettingsError, did_you_mean
+from .programmable import ProgrammableAPI
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ..calls.building import ReplyFields
+    from ..calls.criteria import CriteriaFields
     from .app import MockApp
 
 
-class MockAPI:
+class MockAPI(ProgrammableAPI):
     """Assertions, waiting and overrides over `self.calls` and `self._app`."""
 
     @property
@@ -43,8 +49,10 @@ class MockAPI:
         path: str | None = None,
         *,
         times: int | None = None,
-        responses: Sequence[Mapping[str, Any]] | None = None,
-        **reply: Any,
+        responses: Sequence[ReplyFields] | None = None,
+        handler: Handler | None = None,
+        when: CriteriaFields | None = None,
+        **reply: Unpack[ReplyFields],
     ) -> Override:
         """Answer calls to `METHOD path` (or to the request named `selector`) yourself.
 
@@ -52,13 +60,23 @@ class MockAPI:
         another saved example to serve). `times=n` answers n calls, then the collection
         answers again. `responses=[{...}, {...}]` answers each call with the next one,
         once each (with `times`, the last one repeats). The newest override wins.
+        `handler=fn` answers with `fn(request)` instead (None lets the call through);
+        `when={"query"|"headers"|"json"|"jsonpath"|"body": ...}` limits the rule to
+        calls that also have those (the same criteria as `assert_called`).
         Usable as a context manager; a test's overrides end with it. A selector that
         names nothing in the collection is refused, with a suggestion.
         """
         __tracebackhide__ = True
         try:
-            rule = overrides.build(
-                self._app.engine, selector, path, times=times, responses=responses, **reply
+            rule = building.build(
+                self._app.engine,
+                selector,
+                path,
+                times=times,
+                responses=responses,
+                handler=handler,
+                when=when,
+                **reply,
             )
         except SettingsError as problem:  # the test's mistake: point at its line, not ours
             raise problem.with_traceback(None) from None
@@ -70,19 +88,23 @@ class MockAPI:
         path: str,
         *,
         times: int | None = None,
-        responses: Sequence[Mapping[str, Any]] | None = None,
-        **reply: Any,
+        responses: Sequence[ReplyFields] | None = None,
+        handler: Handler | None = None,
+        when: CriteriaFields | None = None,
+        **reply: Unpack[ReplyFields],
     ) -> Override:
         """Like `override`, for a path the collection does not have."""
         __tracebackhide__ = True
         try:
-            rule = overrides.build(
+            rule = building.build(
                 self._app.engine,
                 method,
                 path,
                 times=times,
                 responses=responses,
                 adhoc=True,
+                handler=handler,
+                when=when,
                 **reply,
             )
         except SettingsError as problem:
@@ -141,19 +163,19 @@ class MockAPI:
         return assertions.assert_called(self.calls, expected, times)
 
     def assert_called_once(
-        self, method: str | None = None, path: str | None = None, **fields: Any
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[CriteriaFields]
     ) -> Call:
         __tracebackhide__ = True
         return self.assert_called(method, path, times=1, **fields)[0]
 
     def assert_not_called(
-        self, method: str | None = None, path: str | None = None, **fields: Any
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[CriteriaFields]
     ) -> None:
         __tracebackhide__ = True
         assertions.assert_not_called(self.calls, Expectation(method, path, **fields))
 
     def assert_called_with(
-        self, method: str | None = None, path: str | None = None, **fields: Any
+        self, method: str | None = None, path: str | None = None, **fields: Unpack[CriteriaFields]
     ) -> Call:
         """The *last* call fits."""
         __tracebackhide__ = True
@@ -174,8 +196,7 @@ class MockAPI:
         examples = set(engine.index.by_name)
         for name in names:
             if name not in requests and name not in examples:
-                close = difflib.get_close_matches(name, sorted(requests | examples), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(name, requests | examples)
                 raise ValueError(f"no request or example is named {name!r}{hint}")
         served = {c.example for c in self.calls} | {c.request_name for c in self.calls}
         missing = [n for n in names if n not in served]

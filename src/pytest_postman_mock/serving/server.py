@@ -17,12 +17,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable
 
-from ..calls.log import CallLog, Journal
+from ..calls.log import Call, CallLog, Journal
 from ..collection import Collection, Environment
 from ..engine.core import Engine
+from ..engine.plans import Rendered
 from ..errors import ServerError
 from ..settings import MockSettings
-from .app import MockApp
+from .app import MockApp, ResponseHook
 from .connection import KeepAliveHandler, MockHTTPServer
 from .controls import MockAPI
 
@@ -95,6 +96,29 @@ class MockServer(MockAPI):
         self.app.engine = engine
         self.app.served.clear()
         return engine
+
+    @property
+    def seed(self) -> int:
+        """The seed of this server's `{{$random...}}` values (given, or drawn at start)."""
+        return self.app.seed
+
+    def begin_test(self, test_id: str, seed: int, outage: Rendered | None = None) -> None:
+        """Start one test's world: its calls tagged `test_id`, values from `seed`, and an
+        outage when the test asks for one. `end_test` undoes all of it."""
+        self.app.begin_test(test_id, seed)
+        self.app.outage = outage
+
+    def end_test(self) -> None:
+        """Undo what the test changed: overrides and outage go, calls are no longer its own."""
+        self.app.begin_test(None)
+
+    def on_call(self, listener: Callable[[Call], None]) -> None:
+        """Call `listener` with each call once it is in the log (in the server's thread)."""
+        self.app.journal.listeners.append(listener)
+
+    def on_response(self, hook: ResponseHook) -> None:
+        """Let `hook(request, example name, response)` replace a response before it is sent."""
+        self.app.response_hook = hook
 
     @property
     def journal(self) -> Journal:

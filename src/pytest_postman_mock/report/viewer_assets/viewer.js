@@ -3,21 +3,13 @@
 "use strict";
 (() => {
   const MAX_ROWS = 2000;
-  const NO_MATCH = "No matching requests";
-  const KINDS = {
-    matched: "Matched",
-    unmatched: "No match",
-    override: "Override",
-    outage: "Outage",
-    preflight: "CORS preflight",
-    rejected: "Rejected (x-api-key)",
-    "too-large": "Body too large",
-    error: "Mock error",
-  };
   const METHODS = ["get", "post", "put", "patch", "delete", "head", "options"];
 
   const $ = (id) => document.getElementById(id);
   const config = JSON.parse($("viewer-config").textContent);
+  // How each kind of call reads: the same table the text reports use (calls/kinds.py).
+  const KINDS = config.kinds;
+  const NO_MATCH = KINDS.unmatched;
   const filters = {
     method: $("filter-method"),
     status: $("filter-status"),
