@@ -106,3 +106,33 @@ def write_api(folder: Path, name: str = "api.postman_collection.json") -> Path:
         ),
     )
     return write(folder / name, doc)
+
+
+SECRET_HEADERS = {
+    "Authorization": "Bearer tok-authorization-1",
+    "Cookie": "session=tok-cookie-2",
+    "Proxy-Authorization": "Basic tok-proxy-3",
+    "X-Session": "tok-session-4",
+}
+"""Secret request headers a test sends (X-Session is added with `redact_headers`)."""
+SET_COOKIE = "sid=tok-set-cookie-5; Path=/"
+
+
+def secrets_api(folder: Path) -> Path:
+    """`GET /whoami`: echoes the caller's API key and Authorization in its body and sets a
+    cookie, so that reports and the viewer have secrets to keep out."""
+    body = '{"key": "{{$headers \'x-api-key\'}}", "auth": "{{$headers \'authorization\'}}"}'
+    doc = collection(
+        request(
+            "Who am I",
+            "https://x.test/whoami",
+            example(
+                "Me",
+                "https://x.test/whoami",
+                body=body,
+                headers={"Content-Type": "application/json", "Set-Cookie": SET_COOKIE},
+            ),
+        ),
+        name="Secrets API",
+    )
+    return write(folder / "secrets.postman_collection.json", doc)

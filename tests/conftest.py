@@ -21,13 +21,13 @@ CORPUS = Path(
 )
 
 
-def start_serve(*args: str, stderr: IO[str] | int = subprocess.PIPE) -> subprocess.Popen[str]:
-    """`postman-mock serve ARGS` as a user runs it, output piped as text.
-
-    `stderr` may be a file, for a test that watches it while the server runs.
-    """
+def start_serve(
+    *args: str, command: str = "serve", stderr: IO[str] | int = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """`postman-mock serve ARGS` (or another serving command) as a user runs it, output
+    piped as text; `stderr` may be a file, for a test that watches it while the server runs."""
     return subprocess.Popen(
-        [sys.executable, "-m", "pytest_postman_mock.cli", "serve", *args],
+        [sys.executable, "-m", "pytest_postman_mock.cli", command, *args],
         stdout=subprocess.PIPE,
         stderr=stderr,
         text=True,

@@ -45,10 +45,22 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "port": ("0", 0),
     "max_calls": ("50", 50),
     "max_body": ("2048", 2048),
+    # hostile input
+    "max_variable_size": ("4096", 4096),
+    "max_response_size": ("65536", 65536),
+    "max_jsonpath_nodes": ("500", 500),
+    "redact_headers": ("X-Session,X-Token", ("X-Session", "X-Token")),
+    "allowed_hosts": ("mock.test,api.test", ("mock.test", "api.test")),
     "strict": ("false", False),
     "url_env": ("MOCK_URL", "MOCK_URL"),
     "outage": ("503", 503),
+    # proxy and record
+    "proxy": ("http://127.0.0.1:9", "http://127.0.0.1:9"),
+    "record": ("new", "new"),
+    "proxy_timeout": ("5", 5.0),
 }
+NEEDS: dict[str, dict[str, Any]] = {"record": {"proxy": "http://127.0.0.1:9"}}
+"""Settings that only work with another one (recording needs a proxy)."""
 MARKER_VALUES: dict[str, Any] = {"variables": {"who": "Ada"}, "outage": 503}
 NOT_A_SERVER_SETTING_OF_THE_TEST = {"seed"}
 """pytest takes `seed` as the test's seed, not as a setting of the shared server."""
@@ -150,7 +162,7 @@ def test_each_pytest_place_reaches_the_test(pytester: pytest.Pytester, place: Pl
 def test_each_mockserver_keyword_reaches_the_server(row: Any, tmp_path: Path) -> None:
     text, value = SAMPLES[row.name]
     given = MARKER_VALUES.get(row.name, text)
-    server = MockServer(write_api(tmp_path), **{row.name: given})
+    server = MockServer(write_api(tmp_path), **{row.name: given, **NEEDS.get(row.name, {})})
     assert getattr(server.settings, row.name) == value
 
 
@@ -174,7 +186,8 @@ def test_each_serve_flag_reaches_the_server(row: Any, tmp_path: Path) -> None:
     args = build_parser().parse_args(argv)
     if row.server:
         assert _settings(args)[row.name] == value
-        assert getattr(MockServer(api, **_settings(args)).settings, row.name) == value
+        given = {**NEEDS.get(row.name, {}), **_settings(args)}
+        assert getattr(MockServer(api, **given).settings, row.name) == value
     else:
         assert getattr(args, row.name) == text
 

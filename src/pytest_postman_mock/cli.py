@@ -4,6 +4,8 @@
   cleanly on Ctrl-C or SIGTERM; `--watch` reloads the collection when it changes.
 - `check COLLECTION`: lint it for mocking; exit 0 when clean, 1 with findings.
 - `routes COLLECTION`: method, path template, example names and statuses.
+- `record COLLECTION --proxy URL`: `serve --proxy URL --record new`, for clients in any
+  language: calls no example matches go to URL and the answers are saved as examples.
 
 Bad input exits with status 2 and one line that names the problem, never a traceback.
 """
@@ -26,6 +28,7 @@ from .engine.core import Engine
 from .errors import PostmanMockError
 from .report.viewer import save_report
 from .serving import viewer_app
+from .serving.host_names import HostNames
 from .serving.programmable import HandlerFile
 from .serving.server import MockServer
 from .settings import BY_NAME, MockSettings, Place, Setting, settings_in
@@ -41,6 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve a collection over HTTP")
+    _serve_arguments(serve)
+    record = commands.add_parser(
+        "record",
+        help="serve a collection, pass calls no example matches to --proxy URL and save "
+        "the answers as examples (serve --proxy URL --record new)",
+    )
+    _serve_arguments(record)
+    check = commands.add_parser("check", help="lint a collection for mocking")
+    _collection_arguments(check)
+    routes = commands.add_parser("routes", help="list the routes a collection serves")
+    _collection_arguments(routes)
+    return parser
+
+
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     _collection_arguments(serve)
     for setting in settings_in(Place.SERVE):
         _setting_argument(serve, setting)
@@ -66,11 +84,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-viewer", action="store_true", help="do not serve the live call-log viewer"
     )
-    check = commands.add_parser("check", help="lint a collection for mocking")
-    _collection_arguments(check)
-    routes = commands.add_parser("routes", help="list the routes a collection serves")
-    _collection_arguments(routes)
-    return parser
 
 
 def _collection_arguments(command: argparse.ArgumentParser) -> None:
@@ -89,6 +102,17 @@ def _setting_argument(command: argparse.ArgumentParser, setting: Setting) -> Non
             dest=setting.name,
             action=argparse.BooleanOptionalAction,
             default=None,
+            help=help_text,
+        )
+    elif setting.serve_const is not None:
+        command.add_argument(
+            setting.serve_flag,
+            *setting.serve_aliases,
+            dest=setting.name,
+            default=None,
+            nargs="?",
+            const=setting.serve_const,
+            metavar=setting.metavar or setting.name.upper(),
             help=help_text,
         )
     else:
@@ -169,8 +193,9 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
 
     prefix = None if args.no_viewer else viewer_app.normalize_prefix(args.viewer_path)
     if prefix is not None:
+        names = HostNames(server.settings.host, server.settings.allowed_hosts)
         server.wsgi_wrapper = lambda app: viewer_app.ViewerMiddleware(
-            app, report, prefix, api_key=server.settings.api_key
+            app, report, prefix, api_key=server.settings.api_key, host_names=names
         )
         for route in viewer_app.shadowed(server.engine, prefix):
             say(
@@ -190,6 +215,10 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         say(f'Serving "{server.collection.name}" at {server.url}')
         if handlers is not None:
             say(f"Handlers from {handlers.path}: {handlers.summary()}")
+        if server.settings.proxy is not None:
+            mode = server.settings.record
+            recording = f", recording {mode}" if mode != "none" else ""
+            say(f"Proxying unmatched calls to {server.settings.proxy}{recording}", sys.stderr)
         if prefix is not None:
             key = "?key=<API key>" if server.settings.api_key is not None else ""
             say(f"Call-log viewer at {server.url}{prefix}{key}", sys.stderr)
@@ -202,6 +231,10 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
                 watched = ([handlers.path], handlers.reload, stop)
                 threading.Thread(target=watch, args=watched, daemon=True).start()
         stop.wait()
+    proxying = server.app.proxying
+    for row in proxying.recorded if proxying is not None else ():
+        if row.added:
+            say(f"{row.method} {row.path} -> {row.status}: {row.describe()}")
     if args.report:
         save_report(Path(args.report), report())
         say(f"Wrote the call log and coverage to {args.report}")
@@ -236,8 +269,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    if args.command == "record":
+        if args.proxy is None:
+            print("postman-mock: error: record needs --proxy URL (the real API)", file=sys.stderr)
+            return EXIT_USAGE
+        args.record = args.record or "new"
     previous = {}
-    if args.command == "serve" and threading.current_thread() is threading.main_thread():
+    serving = args.command in ("serve", "record")
+    if serving and threading.current_thread() is threading.main_thread():
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         if args.command == "check":

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from .errors import SettingsError, did_you_mean
 
@@ -66,6 +67,16 @@ class MockSettings:
     max_calls: int = 10_000
     max_body: int = 10 * 1024 * 1024
     file_bodies: bool = False
+    # proxy and record
+    proxy: str | None = None
+    record: str = "none"
+    proxy_timeout: float = 30.0
+    # hostile input: bounds on what a collection or request can make the mock expand
+    max_variable_size: int = 1024 * 1024
+    max_response_size: int = 16 * 1024 * 1024
+    max_jsonpath_nodes: int = 100_000
+    redact_headers: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
 
     def with_values(self, values: Mapping[str, Any], origin: str) -> MockSettings:
         """A copy with `values` parsed and applied; a name that is not a server setting is
@@ -183,6 +194,48 @@ def _name(value: Any) -> str | None:
     return value.strip() or None
 
 
+RECORD_MODES = ("none", "new", "all")
+MAX_PROXY_TIMEOUT = 600.0
+
+
+def _proxy_url(value: Any) -> str | None:
+    """`http(s)://host[:port][/prefix]`: no query, fragment or credentials (they would be
+    sent with every call and shown in every message)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValueError("expected an http:// or https:// URL")
+    parsed = urlsplit(value.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError("expected an http:// or https:// URL with a host")
+    if parsed.username or parsed.password:
+        raise ValueError("credentials in the proxy URL are not allowed; send them as headers")
+    if parsed.query or parsed.fragment:
+        raise ValueError("expected a URL without a query or fragment")
+    try:
+        parsed.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise ValueError("the port of the proxy URL is not a number from 0 to 65535") from None
+    return value.strip().rstrip("/")
+
+
+def _record(value: Any) -> str:
+    word = "none" if value is None else str(value).strip().lower()
+    if word not in RECORD_MODES:
+        raise ValueError(f"expected one of {', '.join(RECORD_MODES)}")
+    return word
+
+
+def _timeout(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected seconds above 0 and at most {MAX_PROXY_TIMEOUT:g}") from None
+    if isinstance(value, bool) or not 0 < number <= MAX_PROXY_TIMEOUT:
+        raise ValueError(f"expected seconds above 0 and at most {MAX_PROXY_TIMEOUT:g}")
+    return number
+
+
 OUTAGE_FIELDS = frozenset({"status", "json", "body", "headers"})
 
 
@@ -216,6 +269,8 @@ class Setting:
     """The default as text, for help: taken from `MockSettings` for server settings."""
     metavar: str = ""
     serve_aliases: tuple[str, ...] = ()
+    serve_const: str | None = None
+    """For serve: the value of the flag given without one (`--record` means `new`)."""
 
     @property
     def ini(self) -> str:
@@ -370,6 +425,43 @@ SETTINGS: tuple[Setting, ...] = (
         EVERYWHERE & ~Place.MARKER,
         metavar="BYTES",
     ),
+    # hostile input: bounds on expansion, redaction, the viewer's host names
+    Setting(
+        "max_variable_size",
+        _int_in(1, 2**31),
+        "Largest text a {{variable}} may expand to, in bytes; a collection past it is refused.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="BYTES",
+    ),
+    Setting(
+        "max_response_size",
+        _int_in(1, 2**31),
+        "Largest response body a template may render, in bytes; past it the call gets 507.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="BYTES",
+    ),
+    Setting(
+        "max_jsonpath_nodes",
+        _int_in(1, 10_000_000),
+        "Most values one {{$body '$..x'}} JSONPath may visit or return; past it the call gets 507.",
+        EVERYWHERE & ~Place.MARKER,
+        metavar="N",
+    ),
+    Setting(
+        "redact_headers",
+        _header_names,
+        "More header names shown as [redacted] in reports, the viewer and failure text.",
+        EVERYWHERE,
+        metavar="K1,K2",
+    ),
+    Setting(
+        "allowed_hosts",
+        _header_names,
+        "More Host names the serve viewer answers to (besides the bind address and localhost).",
+        Place.MOCK_SERVER | Place.SERVE,
+        metavar="H1,H2",
+        serve_aliases=("--allowed-host",),
+    ),
     Setting(
         "strict",
         _bool,
@@ -393,6 +485,30 @@ SETTINGS: tuple[Setting, ...] = (
         Place.MARKER | Place.SERVE,
         server=False,
         metavar="STATUS",
+    ),
+    # proxy and record
+    Setting(
+        "proxy",
+        _proxy_url,
+        "Send calls no example matches to this URL (the real API) and answer with its reply.",
+        EVERYWHERE,
+        metavar="URL",
+    ),
+    Setting(
+        "record",
+        _record,
+        "Save proxied exchanges into the collection file: none, new (unmatched calls) or all "
+        "(every call goes to the proxy; the examples it hits are replaced).",
+        EVERYWHERE,
+        metavar="[new|all]",
+        serve_const="new",
+    ),
+    Setting(
+        "proxy_timeout",
+        _timeout,
+        "Seconds to wait for the proxy target to connect and to answer (504 after that).",
+        EVERYWHERE,
+        metavar="SECONDS",
     ),
 )
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from .kinds import Kind
 from .log import Call
+from .redaction import Redactor
 
 STRICT_HINT = (
     "Turn strict mode off for this test with @pytest.mark.postman_mock(strict=False), "
@@ -26,12 +27,15 @@ def call_line(call: Call) -> str:
 
 
 def describe_unmatched(call: Call, indent: str = "  ") -> list[str]:
+    """The call and why nothing matched; a secret header's value (`Authorization`, ...)
+    that a near miss would quote reads `[redacted]`."""
+    shown = Redactor().text
     lines = [indent + call.summary()]
     for note in call.notes:
-        lines.append(f"{indent}    note: {note}")
+        lines.append(f"{indent}    note: {shown(call, note)}")
     if call.near_misses:
         lines.append(f"{indent}    closest examples, and the first thing that differed:")
-        lines += [f"{indent}      - {miss}" for miss in call.near_misses]
+        lines += [f"{indent}      - {shown(call, str(miss))}" for miss in call.near_misses]
     elif not call.error:
         lines.append(f"{indent}    (the collection has no examples: save one in Postman first)")
     return lines

@@ -17,6 +17,8 @@ class Kind(str, enum.Enum):
     """An example of the collection was chosen."""
     UNMATCHED = "unmatched"
     """No example fits: Postman's 404 `mockRequestNotFoundError`."""
+    PROXIED = "proxied"
+    """No example matched (or `record="all"`): the proxy target answered."""
     OVERRIDE = "override"
     """A test's override answered."""
     OUTAGE = "outage"
@@ -26,7 +28,8 @@ class Kind(str, enum.Enum):
     REJECTED = "rejected"
     """A private mock refused a call without the right `x-api-key`."""
     TOO_LARGE = "too-large"
-    """The body was over `max_body`: 413."""
+    """The request body was over `max_body` (413), or the response would have been over
+    `max_response_size` / `max_jsonpath_nodes` (507; the note says which)."""
     BAD_REQUEST = "bad-request"
     """The request itself was broken (bad framing, a body cut short): 4xx."""
     ERROR = "error"
@@ -44,11 +47,12 @@ class Kind(str, enum.Enum):
 LABELS: dict[Kind, str] = {
     Kind.MATCHED: "Matched",
     Kind.UNMATCHED: "No matching requests",
+    Kind.PROXIED: "Proxied",
     Kind.OVERRIDE: "Override",
     Kind.OUTAGE: "Outage",
     Kind.PREFLIGHT: "CORS preflight",
     Kind.REJECTED: "Rejected: missing or wrong x-api-key",
-    Kind.TOO_LARGE: "Body too large",
+    Kind.TOO_LARGE: "Too large",
     Kind.BAD_REQUEST: "Bad request",
     Kind.ERROR: "Mock server error",
 }

@@ -10,19 +10,20 @@ filterable view, used both for a whole session and for one test.
 from __future__ import annotations
 
 import fnmatch
-import json as jsonlib
 import logging
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Callable, overload
 from urllib.parse import unquote, urlencode
 
 from ..engine import paths
+from ..engine.bodies import parse_json
 from ..engine.near_misses import NearMiss
 from .kinds import Kind
+from .redaction import Redactor
 
 logger = logging.getLogger("pytest_postman_mock")
 
@@ -56,13 +57,21 @@ class Call:
     """The path as sent, still percent-encoded (`path` is decoded)."""
     seq: int = field(default=0, compare=False)
 
+    def __repr__(self) -> str:
+        """The dataclass repr with secret headers (and their echoes) as `[redacted]`: pytest
+        prints it in assertion failures, which end up in CI logs. The fields keep them."""
+        shown = Redactor().call(self)
+        values = ", ".join(f"{f.name}={getattr(shown, f.name)!r}" for f in fields(self) if f.repr)
+        return f"Call({values})"
+
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """The request body parsed as JSON (raises ValueError when it is not JSON)."""
-        return jsonlib.loads(self.text)
+        """The request body parsed as JSON (raises ValueError when it is not JSON, or nests
+        deeper than the engine reads JSON: `MAX_JSON_DEPTH`)."""
+        return parse_json(self.text)
 
     @property
     def response_text(self) -> str:

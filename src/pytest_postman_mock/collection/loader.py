@@ -2,8 +2,11 @@
 
 Every failure becomes one `CollectionError` that names the file and, where
 there is one, the JSON pointer of the part at fault and what was expected.
-YAML is read with `safe_load` semantics plus a bound on alias expansion, so a
-"billion laughs" document is refused instead of eating the machine.
+YAML is read with `safe_load` semantics plus a bound on alias expansion (in nodes
+and in the text the aliases repeat), so a "billion laughs" document, or a 20 MiB
+scalar behind hundreds of aliases, is refused instead of eating the machine.
+Numbers longer than Python reads (4,300 digits) and lone surrogates (`\ud800`,
+which no UTF-8 response can carry) are refused at load too, with their place.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from .parts import Malformed, text
 
 MAX_YAML_NODES = 1_000_000
 """The most nodes a YAML document may expand to once its aliases are followed."""
+MAX_YAML_ALIAS_TEXT = 16 * 1024 * 1024
+"""The most scalar text (characters) aliases may add beyond the document's own size."""
 
 _YAML_SUFFIXES = (".yaml", ".yml")
 NESTED_TOO_DEEPLY = (
@@ -96,13 +101,56 @@ def _read(source: Path) -> Any:
     if source.suffix.lower() in _YAML_SUFFIXES:
         return _parse_yaml(content, source)
     try:
-        return json.loads(content)
+        doc = json.loads(content)
     except json.JSONDecodeError as problem:
         raise CollectionError(
             source, f"invalid JSON at line {problem.lineno} column {problem.colno}: {problem.msg}"
         ) from None
     except RecursionError:
         raise CollectionError(source, NESTED_TOO_DEEPLY) from None
+    except ValueError as problem:  # a number past Python's 4,300-digit limit
+        raise CollectionError(source, _number_problem(problem)) from None
+    _check_text(doc, source)
+    return doc
+
+
+def _number_problem(problem: ValueError) -> str:
+    return f"a number too long to read ({problem}); write it as a string"
+
+
+def _check_text(doc: Any, source: Path) -> None:
+    """Refuse strings holding a lone surrogate (`"\ud800"`): valid JSON, but no UTF-8
+    response or log line can carry it. The message gives the JSON pointer."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{pointer}/{_escape(key)}"
+                _check_string(key, where, source)
+                stack.append((value, where))
+        elif isinstance(node, list):
+            stack.extend((value, f"{pointer}/{i}") for i, value in enumerate(node))
+        elif isinstance(node, str):
+            _check_string(node, pointer, source)
+
+
+def _escape(key: Any) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _check_string(value: Any, pointer: str, source: Path) -> None:
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as problem:
+            code = ord(value[problem.start])
+            raise CollectionError(
+                source,
+                f"text holds a lone surrogate (\\u{code:04x}), which is not a character "
+                "and cannot be sent as UTF-8",
+                pointer.encode("utf-8", "backslashreplace").decode("utf-8") or None,
+            ) from None
 
 
 def _parse_yaml(content: str, source: Path) -> Any:
@@ -111,8 +159,10 @@ def _parse_yaml(content: str, source: Path) -> Any:
         node = loader.get_single_node()
         if node is None:
             raise CollectionError(source, "the YAML document is empty")
-        _check_expansion(node, source)
-        return loader.construct_document(node)
+        _check_expansion(node, source, len(content))
+        doc = loader.construct_document(node)
+        _check_text(doc, source)
+        return doc
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -122,13 +172,19 @@ def _parse_yaml(content: str, source: Path) -> Any:
         raise CollectionError(source, f"invalid YAML: {problem}") from None
     except RecursionError:
         raise CollectionError(source, NESTED_TOO_DEEPLY) from None
+    except ValueError as problem:  # an integer past Python's 4,300-digit limit
+        raise CollectionError(source, _number_problem(problem)) from None
     finally:
         loader.dispose()
 
 
-def _check_expansion(root: yaml.Node, source: Path) -> None:
-    """Refuse documents whose aliases expand past `MAX_YAML_NODES` (or loop)."""
+def _check_expansion(root: yaml.Node, source: Path, size: int) -> None:
+    """Refuse documents whose aliases expand past `MAX_YAML_NODES` (or loop), or whose
+    scalars, counted once per alias, add up to more than `MAX_YAML_ALIAS_TEXT` beyond the
+    document's own `size`: PyYAML shares an aliased string, but everything that walks the
+    collection afterwards (variables, bodies, templates) pays for each copy."""
     budget = MAX_YAML_NODES
+    text_budget = size + MAX_YAML_ALIAS_TEXT
     stack: list[yaml.Node] = [root]
     while stack:
         node = stack.pop()
@@ -138,7 +194,16 @@ def _check_expansion(root: yaml.Node, source: Path) -> None:
                 source,
                 f"YAML aliases expand to more than {MAX_YAML_NODES:,} nodes; refusing to load it",
             )
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            text_budget -= len(node.value)
+            if text_budget < 0:
+                raise CollectionError(
+                    source,
+                    "YAML aliases repeat more than "
+                    f"{MAX_YAML_ALIAS_TEXT // (1024 * 1024)} MiB of text beyond the file's own "
+                    "size; refusing to load it",
+                )
+        elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:

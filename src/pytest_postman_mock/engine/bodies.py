@@ -11,6 +11,10 @@ is then a cheap equality of normalised values:
 - a `file` body: any non-empty body, since its source is never read, unless the
   `file_bodies` setting allows reading it from inside the collection's folder;
 - anything else: the trimmed text.
+
+JSON nested deeper than `MAX_JSON_DEPTH` (a 2 KB body can nest 1,000 deep) is not
+parsed as JSON at all: it is compared as text, so no comparison, helper or
+JSONPath ever recurses through it, and no request can answer 500 that way.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ MODE_TYPES = {
 }
 FORM_TYPES = (MODE_TYPES["urlencoded"], MODE_TYPES["formdata"])
 _MISSING = object()
+MAX_JSON_DEPTH = 100
+"""How deep a body's JSON may nest and still be read as JSON (deeper: compared as text)."""
 
 
 FileReader = Callable[[str], Optional[bytes]]
@@ -100,9 +106,35 @@ def _graphql_key(query: str, variables: Any, operation: str | None) -> tuple[Any
     return (" ".join(query.split()), variables or {}, operation)
 
 
+def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether parsed JSON nests deeper than `limit` (walked without recursion)."""
+    if not isinstance(value, (dict, list)):
+        return False
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def parse_json(text: str) -> Any:
+    """`json.loads`, raising `ValueError` (never `RecursionError`) for text that is not JSON
+    or nests deeper than `MAX_JSON_DEPTH`."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
+    if too_deep(value):
+        raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
 def _parse_json(text: str) -> Any:
     try:
-        return json.loads(text)
+        return parse_json(text)
     except ValueError:
         return _MISSING
 

@@ -113,6 +113,8 @@ class Engine:
             request=request,
             dynamic=dynamic,
             helper=self.helper,
+            limit=self.settings.max_response_size,
+            jsonpath_limit=self.settings.max_jsonpath_nodes,
         )
         return self.plan_for(example).render(context)
 

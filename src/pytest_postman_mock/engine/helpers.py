@@ -23,7 +23,7 @@ from typing import Any, Callable, Protocol
 from . import paths
 from .bodies import FORM_TYPES
 from .dynamic import NAMES as DYNAMIC_NAMES
-from .jsonpath import compile_jsonpath
+from .jsonpath import bounded_find, compile_jsonpath
 from .request import Incoming
 
 HELPERS = frozenset({"$body", "$queryParams", "$headers", "$pathSegments"})
@@ -48,10 +48,14 @@ class Template(Protocol):
 
 
 class HelperContext(Protocol):
-    """What a helper reads of the render context: the request (None outside a call)."""
+    """What a helper reads of the render context: the request (None outside a call) and
+    the budget of a JSONPath (`max_jsonpath_nodes`)."""
 
     @property
     def request(self) -> Incoming | None: ...
+
+    @property
+    def jsonpath_limit(self) -> int | None: ...
 
 
 class _Missing:
@@ -132,10 +136,22 @@ def parse(name: str, compile_default: Callable[[str], Template]) -> HelperCall |
 
 
 def as_text(value: Any) -> str:
-    """Raw text for a value: strings as they are, anything else as compact JSON."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Raw text for a value: strings as they are, anything else as compact JSON.
+
+    A lone surrogate (JSON's `"\ud800"`, which no UTF-8 response can carry) becomes
+    U+FFFD, as undecodable request bytes do everywhere else.
+    """
+    text = (
+        value
+        if isinstance(value, str)
+        else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    )
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def walk(data: Any, path: tuple[str, ...]) -> Any:
@@ -190,7 +206,11 @@ def lookup(call: HelperCall, context: HelperContext) -> Any:
         if data is MISSING:
             return MISSING
         if call.jsonpath is not None:
-            found = [match.value for match in call.jsonpath.find(data)]
+            limit = context.jsonpath_limit
+            if limit is None:
+                found = [match.value for match in call.jsonpath.find(data)]
+            else:
+                found = bounded_find(call.jsonpath, data, limit, key)
             return MISSING if not found else found[0] if len(found) == 1 else found
         return walk(data, call.path)
     if helper == "$queryParams":

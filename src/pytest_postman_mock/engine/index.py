@@ -30,11 +30,12 @@ from pathlib import Path
 from urllib.parse import unquote_plus
 
 from ..collection.model import Collection, Environment, Example
+from ..errors import CollectionError
 from ..settings import MockSettings
 from . import paths
 from .bodies import FileReader, SavedBody, file_reader
 from .paths import Segment, Wildcard
-from .variables import VARIABLE, scope_for, substitute
+from .variables import VARIABLE, TooLarge, expanded_sizes, scope_for, substitute
 
 Key = tuple[str, tuple[str, ...]]
 Captures = dict[str, str]
@@ -118,19 +119,27 @@ def _compile(
     variables = scopes.get(example.scope)
     if variables is None:
         variables = scope_for(collection, example, environment, dict(settings.variables))
+        try:
+            expanded_sizes(variables, settings.max_variable_size)
+        except TooLarge as problem:
+            raise CollectionError(collection.source, str(problem)) from None
         scopes[example.scope] = variables
+
+    def fill(text: str) -> str:
+        try:
+            return substitute(text, variables, settings.max_variable_size)
+        except TooLarge as problem:
+            raise CollectionError(collection.source, f"{example.label}: {problem}") from None
+
     url = example.request.url
-    host = substitute(url.host, variables)
+    host = fill(url.host)
     prefix = "" if "{{" in host else paths.split(host.split("://", 1)[-1].partition("/")[2])
-    segments = (*prefix, *paths.split(substitute(url.path, variables)))
+    segments = (*prefix, *paths.split(fill(url.path)))
     pattern = tuple(paths.parse_segment(s) for s in segments)
     has_wildcards = settings.match_wildcards and any(isinstance(p, Wildcard) for p in pattern)
-    query = tuple(
-        (unquote_plus(substitute(k, variables)), unquote_plus(substitute(v or "", variables)))
-        for k, v in url.query
-    )
+    query = tuple((unquote_plus(fill(k)), unquote_plus(fill(v or ""))) for k, v in url.query)
     wild_keys = frozenset(k for k, v in query if VARIABLE.fullmatch(v))
-    headers = {k.lower(): substitute(v, variables).strip() for k, v in example.request.headers}
+    headers = {k.lower(): fill(v).strip() for k, v in example.request.headers}
     content_type = headers.get("content-type")
     return CompiledExample(
         example=example,

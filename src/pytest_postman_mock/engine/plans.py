@@ -17,6 +17,7 @@ from ..collection.model import Example
 from ..collection.statuses import reason_phrase
 from ..errors import SettingsError
 from .templating import RenderContext, Template, header_safe
+from .variables import TooLarge
 
 HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 """An HTTP header name (RFC 9110 token); a collection header with any other name is dropped."""
@@ -57,6 +58,21 @@ NO_EXAMPLES = {
         "header": "You need an example",
     }
 }
+
+
+def response_too_large(problem: TooLarge) -> Rendered:
+    """What a call gets when rendering its example would pass a bound: 507, never a 500,
+    with the bound named (the call's notes say the same)."""
+    return Rendered.json(
+        507,
+        {
+            "error": {
+                "name": "mockResponseTooLargeError",
+                "header": "Response over the mock's bounds",
+                "message": f"{problem}.",
+            }
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -124,7 +140,9 @@ class ResponsePlan:
         reason, headers = self.static_head or self._head(context)
         body = self.static_body
         if body is None:
-            body = self.body.render(context).encode("utf-8")
+            body = self.body.render(context).encode("utf-8", "replace")  # never raises
+            if context.limit is not None and len(body) > context.limit:
+                raise TooLarge("the response", context.limit, "max_response_size")
         return Rendered(self.code, reason, headers, body)
 
 

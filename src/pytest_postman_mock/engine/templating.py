@@ -13,7 +13,8 @@ token whose default is itself a template.
 
 Safety: a value that came from the request is inserted as it is and never
 scanned again for `{{...}}`, so a client cannot inject template syntax; values
-rendered into a header never carry CR or LF.
+rendered into a header never carry CR or LF. With a `limit` on the context, a
+render that grows past it stops with `TooLarge` instead of filling memory.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Callable
 
 from . import helpers
 from .request import Incoming
-from .variables import MAX_PASSES, VARIABLE
+from .variables import MAX_PASSES, VARIABLE, TooLarge
 
 MAX_DEPTH = MAX_PASSES
 """How deep variables may refer to variables while rendering (self-reference stops here)."""
@@ -56,6 +57,10 @@ class RenderContext:
     """Resolves a `$name` dynamic variable, or returns None for an unknown name."""
     helper: Callable[[helpers.HelperCall, RenderContext], str | None] | None = None
     """Resolves a parsed request helper token (`$body 'a.b'`), or returns None."""
+    limit: int | None = None
+    """The most characters one render may produce (`max_response_size`)."""
+    jsonpath_limit: int | None = None
+    """The most nodes one `$body` JSONPath may visit or return (`max_jsonpath_nodes`)."""
     _variables_cache: dict[str, str] = field(default_factory=dict, repr=False)
     _helper_depth: int = field(default=0, repr=False)
 
@@ -94,12 +99,17 @@ class Template:
         if self.is_static:
             return "".join(self.parts)  # type: ignore[arg-type]
         out: list[str] = []
+        size, limit = 0, context.limit
         for part in self.parts:
             if isinstance(part, str):
-                out.append(part)
+                piece = part
             else:
                 value = resolve(part, context, depth)
-                out.append(part.raw if value is None else value)
+                piece = part.raw if value is None else value
+            size += len(piece)
+            if limit is not None and size > limit:
+                raise TooLarge("the response", limit, "max_response_size")
+            out.append(piece)
         return "".join(out)
 
 

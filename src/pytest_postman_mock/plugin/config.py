@@ -9,6 +9,7 @@ where it came from; the plugin turns it into a `pytest.UsageError`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +25,13 @@ OPTIONS: tuple[Setting, ...] = tuple(
 """The settings of pytest.ini and the command line (the same set today), table order."""
 MARKER_KEYWORDS = tuple(s.name for s in settings_in(Place.MARKER))
 PATH_OPTIONS = ("collection", "environment")
+COMMAND_LINE = "command line"
+"""The origin of the `--postman-mock-*` layer."""
+
+
+def on_ci() -> bool:
+    """Whether this run is on CI (`CI=true`), where only the command line turns recording on."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def marker_doc() -> str:
@@ -88,6 +96,7 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
     """Merge layers (lowest precedence first) into a `TestSetup`, validating each value."""
     settings = MockSettings()
     strict, seed, url_env, outage = True, None, None, None
+    record_origin = ""
     files: dict[str, Path | None] = {"collection": None, "environment": None}
     for layer in layers:
         for name, value in layer.values.items():
@@ -108,6 +117,8 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
             elif name == "outage":
                 outage = build_outage(parsed, value, layer.origin)
             else:
+                if name == "record":
+                    record_origin = layer.origin
                 settings = replace(settings, **{name: parsed})
     collection = files["collection"]
     if collection is None:
@@ -116,6 +127,8 @@ def combine(layers: Sequence[Layer]) -> TestSetup:
             "pytest.ini, pass --postman-mock-collection, or use "
             '@pytest.mark.postman_mock("api.postman_collection.json")'
         )
+    if settings.record != "none" and record_origin != COMMAND_LINE and on_ci():
+        settings = replace(settings, record="none")  # CI records only when told on the command line
     key = ServerKey(collection, files["environment"], settings)
     return TestSetup(key, strict, seed, url_env, outage)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,7 +25,7 @@ from ..report.coverage import coverage
 from ..report.records import collection_record
 from ..report.viewer import save_report
 from ..serving.server import MockServer
-from .config import OPTIONS, Layer, ServerKey, TestSetup, combine, marker_values
+from .config import COMMAND_LINE, OPTIONS, Layer, ServerKey, TestSetup, combine, marker_values
 
 ServerHook = Callable[[MockServer], None]
 
@@ -53,7 +53,7 @@ class MockSession:
                 lambda name: by_name[name].ini,
             ),
             Layer(
-                "command line",
+                COMMAND_LINE,
                 {o.name: config.getoption(o.ini) for o in OPTIONS},
                 [config.invocation_params.dir],
                 lambda name: by_name[name].flag,
@@ -102,17 +102,22 @@ class MockSession:
 
     def data(self, with_calls: bool) -> list[dict[str, Any]]:
         """Each server's counts and coverage (and calls), as plain data that merges."""
-        return [
-            collection_record(
+        records = []
+        for key, server in self.servers.items():
+            record = collection_record(
                 server.collection.name,
                 str(key.collection),
                 server.calls if with_calls else (),
                 coverage(server.engine.index.examples, server.app.served),
                 server.journal.dropped,
                 dict(server.app.kinds),
+                server.settings.redact_headers,
             )
-            for key, server in self.servers.items()
-        ]
+            proxying = server.app.proxying
+            if proxying is not None:
+                record["recorded"] = [asdict(r) for r in proxying.recorded]
+            records.append(record)
+        return records
 
 
 def merge(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -125,6 +130,7 @@ def merge(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
                 merged[record["file"]] = json.loads(json.dumps(record))
                 continue
             mine["calls"] += record["calls"]
+            mine.setdefault("recorded", []).extend(record.get("recorded", []))
             mine["droppedCalls"] += record["droppedCalls"]
             for kind, count in record["kinds"].items():
                 mine["kinds"][kind] = mine["kinds"].get(kind, 0) + count
@@ -145,15 +151,33 @@ def summary_lines(records: Iterable[dict[str, Any]], verbose: bool) -> list[str]
         missing = [row for row in rows if not row["served"]]
         served = len(rows) - len(missing)
         percent = f" ({100 * served // len(rows)}%)" if rows else ""
+        proxied = record["kinds"].get(Kind.PROXIED, 0)
+        passed_on = f", {proxied} proxied" if proxied else ""
         lines.append(
             f'"{record["name"]}" ({Path(record["file"]).name}): {total} call(s), '
-            f"{unmatched} unmatched; {served} of {len(rows)} examples served{percent}"
+            f"{unmatched} unmatched{passed_on}; {served} of {len(rows)} examples served{percent}"
         )
+        lines += recorded_lines(record.get("recorded", []))
         if missing and verbose:
             lines.append("  never served:")
             lines += [f"    {row['method']} {row['path']}  {row['label']}" for row in missing]
         elif missing:
             lines.append(f"  {len(missing)} example(s) never served (-v lists them)")
+    return lines
+
+
+def recorded_lines(recorded: list[dict[str, Any]]) -> list[str]:
+    """What proxy mode saved into the collection file, one line per example."""
+    saved = [r for r in recorded if r["added"]]
+    if not saved:
+        return []
+    lines = [f"  recorded {len(saved)} example(s) into {saved[0]['file']}:"]
+    for row in saved:
+        verb = "replaced" if row["replaced"] else "added"
+        lines.append(
+            f"    {row['method']} {row['path']} -> {row['status']}: {verb} "
+            f"{row['name']!r} under {row['where']!r}"
+        )
     return lines
 
 

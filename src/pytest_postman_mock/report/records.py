@@ -1,4 +1,8 @@
-"""The session's calls and coverage as plain data, for `--postman-mock-report` files."""
+"""The session's calls and coverage as plain data, for `--postman-mock-report` files.
+
+Calls pass through a `Redactor` on the way in: secret headers (and their values
+echoed in bodies) read `[redacted]` in every report and in the viewer.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ..calls.log import Call
+from ..calls.redaction import Redactor
 from .coverage import ExampleCoverage
 
 
@@ -18,8 +23,10 @@ def _body(data: bytes) -> dict[str, str]:
         return {"base64": base64.b64encode(data).decode("ascii")}
 
 
-def call_record(call: Call) -> dict[str, Any]:
-    """One call, shaped like a row of Postman's call-log API (plus what we know more)."""
+def call_record(call: Call, redactor: Redactor | None = None) -> dict[str, Any]:
+    """One call, shaped like a row of Postman's call-log API (plus what we know more),
+    with its secrets redacted."""
+    call = (redactor or Redactor()).call(call)
     return {
         "servedAt": call.time.isoformat().replace("+00:00", "Z"),
         "testId": call.test_id,
@@ -52,13 +59,16 @@ def collection_record(
     rows: list[ExampleCoverage],
     dropped: int,
     kinds: dict[str, int],
+    redact_headers: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """One collection's calls, counts by kind and coverage (JSON-ready)."""
+    """One collection's calls, counts by kind and coverage (JSON-ready); `redact_headers`
+    names headers to redact besides the default ones."""
+    redactor = Redactor.with_extra(redact_headers)
     return {
         "name": name,
         "file": source,
         "kinds": kinds,
-        "calls": [call_record(c) for c in calls],
+        "calls": [call_record(c, redactor) for c in calls],
         "droppedCalls": dropped,
         "coverage": [{**asdict(row), "label": row.label} for row in rows],
     }

@@ -63,6 +63,13 @@ def content_policy(css: str, script: str, live: bool) -> str:
     )
 
 
+def header_policy(live: bool) -> str:
+    """The policy sent as an HTTP header by the live viewer: the page's own, plus what a
+    `<meta>` tag cannot say (`frame-ancestors`: no other site may frame the call log)."""
+    policy = content_policy(_asset("viewer.css"), _asset("viewer.js"), live)
+    return f"{policy}; frame-ancestors 'none'"
+
+
 def render_html(
     report: dict[str, Any], *, live_url: str | None = None, refresh_ms: int = 2000
 ) -> str:

@@ -27,20 +27,23 @@ from werkzeug.wrappers import Request, Response
 from ..calls.kinds import Kind
 from ..calls.log import Call, Journal
 from ..calls.overrides import OverrideSet
+from ..calls.redaction import REDACTED, scrub
 from ..calls.state import State
 from ..engine.bodies import FORM_TYPES, IncomingBody
 from ..engine.core import Engine, Outcome
 from ..engine.dynamic import DynamicValues, derive_seed
-from ..engine.plans import Rendered
+from ..engine.plans import Rendered, response_too_large
 from ..engine.request import Incoming
+from ..engine.variables import TooLarge
 from ..settings import MAX_DELAY_MS
+from .recorder import Proxying
 from .rules import RuledCall
 from .wsgi_keys import BODY_READ
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-REDACTED = "[redacted]"
+
 CORS_MAX_AGE = "86400"
 SAFELISTED = frozenset(
     {
@@ -106,6 +109,7 @@ class Answer:
     """A delay the chosen answer asks for (an override's), instead of the setting."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
+    request: Request | None = None
 
     def settle(self, kind: Kind, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
@@ -161,6 +165,8 @@ class MockApp:
         self._served_lock = threading.Lock()
         self.response_hook: ResponseHook | None = None
         """Called with (request, example name, response) before sending; may replace it."""
+        self.proxying = Proxying.for_settings(self.settings)
+        """Proxy mode (and recording), when the `proxy` setting names a target."""
 
     def begin_test(self, test_id: str | None, seed: int | None = None) -> None:
         """Start a test's world: its calls are tagged with `test_id`, its values reseeded.
@@ -186,6 +192,7 @@ class MockApp:
         request = Request(environ)
         request.max_content_length = self.settings.max_body
         answer = Answer(self.current_test, self.engine)  # one engine per call, even mid-reload
+        answer.request = request
         try:
             answer.body = request.get_data(cache=True)
             environ[BODY_READ] = True  # the connection may serve the client's next request
@@ -203,6 +210,9 @@ class MockApp:
         except RequestEntityTooLarge:
             answer.notes.append(f"body over max_body ({self.settings.max_body} bytes)")
             answer.settle(Kind.TOO_LARGE, Rendered.json(413, too_large(self.settings.max_body)))
+        except TooLarge as problem:  # a template or JSONPath past its bound: 507, not 500
+            answer.notes.append(str(problem))
+            answer.settle(Kind.TOO_LARGE, self._cors(response_too_large(problem)))
         except ClientDisconnected:
             answer.notes.append("the client stopped before sending its whole body")
             answer.settle(Kind.BAD_REQUEST, Rendered.json(400, INCOMPLETE_BODY))
@@ -243,14 +253,14 @@ class MockApp:
         )
         if preflight:
             engine = answer.engine
-            found = engine.preflight(incoming, self.dynamic)
+            # a private mock serves its OPTIONS examples only to callers with the key: a
+            # key-less preflight (browsers never send custom headers in one) gets the mock's own
+            found = engine.preflight(incoming, self.dynamic) if self._has_key(incoming) else None
             if found is not None:
                 answer.settle(Kind.MATCHED, self._cors(found.response), found)
             else:
                 answer.settle(Kind.PREFLIGHT, self._preflight(incoming, engine))
-        elif settings.api_key is not None and not hmac.compare_digest(
-            incoming.headers.get("x-api-key", "").encode(), settings.api_key.encode()
-        ):
+        elif not self._has_key(incoming):
             answer.notes.append("rejected: missing or wrong x-api-key")
             answer.settle(Kind.REJECTED, self._cors(Rendered.json(401, UNAUTHORIZED)))
         elif self.outage is not None:
@@ -261,9 +271,29 @@ class MockApp:
         else:
             self._match(incoming, answer)
 
+    def _has_key(self, incoming: Incoming) -> bool:
+        """Whether the call may use the mock: a public one, or the right `x-api-key`."""
+        key = self.settings.api_key
+        return key is None or hmac.compare_digest(
+            incoming.headers.get("x-api-key", "").encode(), key.encode()
+        )
+
     def _match(self, incoming: Incoming, answer: Answer) -> None:
         """The collection's answer, when the test has no rules of its own."""
-        outcome = answer.engine.respond(incoming, self.dynamic)
+        self.settle_collection(incoming, answer, answer.engine.respond(incoming, self.dynamic))
+
+    def settle_collection(self, incoming: Incoming, answer: Answer, outcome: Outcome) -> None:
+        """Answer with the collection's outcome, or from the proxy target when it asks for one
+        (nothing matched, or `record="all"`)."""
+        proxying = self.proxying
+        if proxying is not None and (outcome.example is None or proxying.sends_everything):
+            assert answer.request is not None
+            response, notes = proxying.handle(
+                answer.engine, answer.request, incoming.path, answer.body, outcome.example
+            )
+            answer.notes.extend(notes)
+            answer.settle(Kind.PROXIED, self._cors(response))
+            return
         kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
         answer.settle(kind, self._cors(outcome.response), outcome)
 
@@ -353,4 +383,4 @@ class MockApp:
             kind=answer.kind,
             raw_path=raw_path(request.environ),
         )
-        return self.journal.append(call)
+        return self.journal.append(scrub(call, self.settings.api_key))

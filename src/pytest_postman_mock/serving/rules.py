@@ -94,9 +94,7 @@ class RuledCall:
                 if not matched:
                     self.collection()
                     continue
-                outcome = self.collection()
-                kind = Kind.MATCHED if outcome.example is not None else Kind.UNMATCHED
-                answer.settle(kind, app._cors(outcome.response), outcome)
+                app.settle_collection(incoming, answer, self.collection())
                 return
             rule, reply = taken
             if rule.handler is None:

@@ -10,6 +10,7 @@ when it returns.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import socket
 import threading
 import warnings
@@ -51,6 +52,15 @@ def bind_socket(host: str, port: int) -> socket.socket:
             f"cannot listen on {host}:{port}: {problem.strerror or problem}{hint}"
         ) from None
     return sock
+
+
+def listens_everywhere(address: str) -> bool:
+    """Whether a bound (resolved) address is the unspecified one: however the host was
+    spelled (`0`, `0x0`, `000.0.0.0`, `::0`, `0:0:0:0:0:0:0:0`), this is what it became."""
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_unspecified
+    except ValueError:
+        return False
 
 
 class MockServer(MockAPI):
@@ -161,13 +171,17 @@ class MockServer(MockAPI):
             if self._server is not None:
                 return self
             self.app.stopping.clear()
-            if self.settings.host in ("0.0.0.0", "::", ""):
+            sock = bind_socket(self.settings.host, self.settings.port)
+            bound = str(sock.getsockname()[0])
+            if listens_everywhere(bound):
+                spelled = self.settings.host
+                if spelled not in ("0.0.0.0", "::"):
+                    spelled += f" ({bound}, every interface)"
                 warnings.warn(
-                    f"the mock server listens on {self.settings.host or 'all interfaces'}: "
+                    f"the mock server listens on {spelled}: "
                     "anyone who can reach this machine can call it",
                     stacklevel=2,
                 )
-            sock = bind_socket(self.settings.host, self.settings.port)
             try:
                 server = MockHTTPServer(
                     self.settings.host,
@@ -201,6 +215,8 @@ class MockServer(MockAPI):
         server.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        if self.app.proxying is not None:
+            self.app.proxying.close()  # the kept-alive connections to the proxy target
 
     def __enter__(self) -> MockServer:
         return self.start()

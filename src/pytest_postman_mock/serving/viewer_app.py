@@ -5,6 +5,10 @@ It answers GET (and HEAD) on two reserved paths, `<prefix>` (the viewer page) an
 other request to the mock app untouched. Its own requests never reach the mock,
 so they are not in the call log and do not count for coverage. A private mock's
 viewer asks for the same API key as the mock.
+
+It answers only to its own host names (`host_names.py`: a rebound foreign name gets
+421), and sends its Content-Security-Policy as a header with `frame-ancestors
+'none'`, plus `nosniff` and `no-referrer` (a `?key=` must not leak in a Referer).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from werkzeug.wrappers import Request, Response
 from ..errors import SettingsError
 from ..report.coverage import coverage
 from ..report.records import collection_record
-from ..report.viewer import render_html
+from ..report.viewer import header_policy, render_html
+from .host_names import HostNames
 from .wsgi_keys import BODY_READ
 
 if TYPE_CHECKING:
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
 DEFAULT_PREFIX = "/__postman_mock__/"
 DATA = "data.json"
 REFRESH_MS = 2000
+PLAIN_POLICY = "default-src 'none'; frame-ancestors 'none'"
 ReportSource = Callable[[], dict[str, Any]]
 
 
@@ -43,6 +49,7 @@ def server_report(server: MockServer, source: str = "") -> dict[str, Any]:
         coverage(server.engine.index.examples, server.app.served),
         server.journal.dropped,
         dict(server.app.kinds),
+        server.settings.redact_headers,
     )
     return {"seed": server.app.seed, "collections": [record]}
 
@@ -87,12 +94,14 @@ class ViewerMiddleware:
         prefix: str = DEFAULT_PREFIX,
         refresh_ms: int = REFRESH_MS,
         api_key: str | None = None,
+        host_names: HostNames | None = None,
     ) -> None:
         self.app = app
         self.report = report
         self.prefix = prefix
         self.refresh_ms = refresh_ms
         self.api_key = api_key
+        self.host_names = host_names or HostNames("127.0.0.1")
 
     def _allowed(self, request: Request) -> bool:
         if self.api_key is None:
@@ -107,7 +116,17 @@ class ViewerMiddleware:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or path not in mine:
             return self.app(environ, start_response)
         request = Request(environ)
-        if path == bare:
+        port = int(environ.get("SERVER_PORT") or 0)
+        policy = PLAIN_POLICY
+        if not self.host_names.allows(environ.get("HTTP_HOST"), port):
+            response = Response(
+                f"Misdirected request: this call-log viewer answers only to "
+                f"{self.host_names.shown(port)}, not Host {environ.get('HTTP_HOST')!r}. "
+                "Open it by one of those names, or add this one with --allowed-host NAME.\n",
+                status=421,
+                mimetype="text/plain",
+            )
+        elif path == bare:
             query = environ.get("QUERY_STRING", "")
             location = self.prefix + (f"?{query}" if query else "")
             response = Response(status=308, headers={"Location": location})
@@ -120,9 +139,13 @@ class ViewerMiddleware:
         elif path == self.prefix:
             page = render_html(self.report(), live_url=DATA, refresh_ms=self.refresh_ms)
             response = Response(page, mimetype="text/html")
+            policy = header_policy(live=True)
         else:
             response = Response(json.dumps(self.report()), mimetype="application/json")
         request.get_data()  # a GET has no body to speak of; read it so keep-alive can go on
         environ[BODY_READ] = True
         response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = policy
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
         return response(environ, start_response)
