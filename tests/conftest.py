@@ -122,8 +122,11 @@ def users_server(users_api: Path) -> Iterator[MockServer]:
 
 @pytest.fixture(autouse=True)
 def _inner_runs_keep_file_order(request: pytest.FixtureRequest) -> None:
-    """Runs that pytester starts keep their tests in file order: their output is read in order."""
+    """Runs that pytester starts keep their tests in file order (their output is read in
+    order), and do not inherit the outer run's CI=true (which turns recording off): a test
+    that is about CI sets it itself."""
     if "pytester" in request.fixturenames:
         monkeypatch = request.getfixturevalue("monkeypatch")
         request.getfixturevalue("pytester")
         monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly")
+        monkeypatch.delenv("CI", raising=False)
