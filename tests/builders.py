@@ -91,6 +91,23 @@ def json_example(name: str, url: str, payload: Any, **kwargs: Any) -> dict[str, 
     return example(name, url, body=json.dumps(payload), headers=headers, **kwargs)
 
 
+def write_api(folder: Path, name: str = "api.postman_collection.json") -> Path:
+    """A two-request API (a user by id, a health check), the plugin tests' usual collection."""
+    doc = collection(
+        request(
+            "Get user",
+            "{{baseUrl}}/users/:id",
+            json_example("User found", "{{baseUrl}}/users/:id", {"id": "{{id}}"}),
+        ),
+        request(
+            "Health",
+            "{{baseUrl}}/health",
+            example("Healthy", "{{baseUrl}}/health", body="ok"),
+        ),
+    )
+    return write(folder / name, doc)
+
+
 SECRET_HEADERS = {
     "Authorization": "Bearer tok-authorization-1",
     "Cookie": "session=tok-cookie-2",

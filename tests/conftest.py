@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -19,15 +21,37 @@ CORPUS = Path(
 )
 
 
-def start_serve(*args: str, command: str = "serve") -> subprocess.Popen[str]:
+def start_serve(
+    *args: str, command: str = "serve", stderr: IO[str] | int = subprocess.PIPE
+) -> subprocess.Popen[str]:
     """`postman-mock serve ARGS` (or another serving command) as a user runs it, output
-    piped as text."""
+    piped as text; `stderr` may be a file, for a test that watches it while the server runs."""
     return subprocess.Popen(
         [sys.executable, "-m", "pytest_postman_mock.cli", command, *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         text=True,
     )
+
+
+def poll(check: Callable[[], bool], timeout: float = 10.0, every: float = 0.05) -> bool:
+    """Whether `check()` holds within `timeout` seconds, asked every `every` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(every)
+    return check()
+
+
+def require_corpus() -> None:
+    """Skip a corpus module when the corpus is missing, or fail it loudly under CI."""
+    if (CORPUS / "collections").is_dir():
+        return
+    problem = f"no Postman corpus at {CORPUS} (set POSTMAN_MOCK_CORPUS to point at one)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true: {problem}", pytrace=False)
+    pytest.skip(problem, allow_module_level=True)
 
 
 def corpus_files(kind: str) -> list[Path]:
@@ -98,8 +122,11 @@ def users_server(users_api: Path) -> Iterator[MockServer]:
 
 @pytest.fixture(autouse=True)
 def _inner_runs_keep_file_order(request: pytest.FixtureRequest) -> None:
-    """Runs that pytester starts keep their tests in file order: their output is read in order."""
+    """Runs that pytester starts keep their tests in file order (their output is read in
+    order), and do not inherit the outer run's CI=true (which turns recording off): a test
+    that is about CI sets it itself."""
     if "pytester" in request.fixturenames:
         monkeypatch = request.getfixturevalue("monkeypatch")
         request.getfixturevalue("pytester")
         monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly")
+        monkeypatch.delenv("CI", raising=False)

@@ -1,7 +1,7 @@
 """The call-log viewer in a real headless Chromium: type, filter, open calls, watch it live.
 
-Chromium is driven over the DevTools protocol (tests/devtools.py): real key presses
-and mouse clicks, as a person would use the page. Screenshots are saved in
+Chromium is driven by Selenium and Debian's chromium-driver (tests/browser.py): real key
+presses and mouse clicks, as a person would use the page. Screenshots are saved in
 tests/artifacts/ (ignored by git) for a look after the run.
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from .browser import Browser, browser
 from .conftest import start_serve
-from .devtools import Browser, browser
-from .test_viewer import HOSTILE, SHOP_TESTS, write_shop
+from .support_shop import HOSTILE, SHOP_TESTS, write_shop
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ROWS = "document.querySelectorAll('#calls tbody tr').length"
@@ -38,19 +38,11 @@ def texts(driver: Browser, selector: str) -> list[str]:
     return found
 
 
-def choose(driver: Browser, selector: str, value: str) -> None:
-    """Pick an option of a <select> (headless Chromium draws no popup to click in)."""
-    driver.evaluate(
-        f"(() => {{ const s = document.querySelector({json.dumps(selector)});"
-        f" s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()"
-    )
-
-
 def clear(driver: Browser, selector: str) -> None:
     """Select the field's text and delete it, as a person would."""
     driver.click(selector)
     driver.evaluate(f"document.querySelector({json.dumps(selector)}).select()")
-    driver.press("Backspace", 8)
+    driver.press("BACKSPACE")
 
 
 def save_screenshot(driver: Browser, name: str) -> Path:
@@ -88,15 +80,15 @@ def test_search_filters_and_a_row_opens_its_request_and_response(
 
         clear(page, "#search")
         assert page.evaluate(ROWS) == 6
-        choose(page, "#filter-kind", "unmatched")
+        page.choose("#filter-kind", "unmatched")
         assert texts(page, "#calls tbody td:last-child") == ["No matching requests"]
-        choose(page, "#filter-kind", "")
-        choose(page, "#filter-method", "POST")
+        page.choose("#filter-kind", "")
+        page.choose("#filter-method", "POST")
         assert page.evaluate(ROWS) == 3
-        choose(page, "#filter-method", "")
-        choose(page, "#filter-test", "test_shop.py::test_catalog")
+        page.choose("#filter-method", "")
+        page.choose("#filter-test", "test_shop.py::test_catalog")
         assert texts(page, "#calls tbody td.path") == ["/items", "/items/A1"]
-        choose(page, "#filter-test", "")
+        page.choose("#filter-test", "")
 
         page.click("#calls tbody tr:nth-child(3)")  # test_order: POST /orders
         assert page.evaluate("document.querySelector('#calls tbody tr.selected').rowIndex") == 3
@@ -112,7 +104,7 @@ def test_search_filters_and_a_row_opens_its_request_and_response(
         assert misses[0] == "Orders / Create order / Order placed"
         save_screenshot(page, "report-calls.png")
 
-        page.press("Escape", 27)
+        page.press("ESCAPE")
         assert page.evaluate("document.getElementById('detail').hidden") is True
         assert page.evaluate("document.querySelectorAll('tr.selected').length") == 0
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import requests
 
 from pytest_postman_mock import Call, CallLog, Kind, MockServer, NearMiss
 
-from .test_plugin import write_api
+from . import builders
 
 
 def test_a_matched_call_carries_every_field(users_server: MockServer) -> None:
@@ -45,7 +44,7 @@ def test_a_matched_call_carries_every_field(users_server: MockServer) -> None:
     assert isinstance(call.score, float) and call.score > 0
     assert call.time.tzinfo == timezone.utc
     assert before <= call.time <= after
-    assert 30 <= call.duration_ms < 5000
+    assert call.duration_ms >= 30  # the 30 ms delay it asked for (a lower bound only)
     assert call.near_misses == ()
     assert call.summary() == 'POST /users?source=signup&tag=a&tag=b -> 201 "Created"'
 
@@ -219,14 +218,12 @@ def test_concurrent_calls_are_each_logged_once_with_their_own_response(
                 if got.json()["id"] != user:
                     failures.append(f"/users/{user} got {got.text}")
 
-    started = time.monotonic()
     workers = [threading.Thread(target=client, args=(w,)) for w in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=20)
     assert not any(w.is_alive() for w in workers), "clients hung"
-    assert time.monotonic() - started < 20
     assert failures == []
 
     calls = users_server.calls
@@ -266,7 +263,7 @@ def test_a_failing_listener_does_not_cost_the_client_its_response(
 
 
 def test_a_test_sees_its_own_calls_and_the_server_sees_all(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     pytester.makepyfile(
         test_logs="""
@@ -294,7 +291,7 @@ def test_a_test_sees_its_own_calls_and_the_server_sees_all(pytester: pytest.Pyte
 
 
 def test_max_calls_from_ini_bounds_the_session_log(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini(
         "[pytest]\npostman_mock_collection = api.postman_collection.json\n"
         "postman_mock_max_calls = 2\n"

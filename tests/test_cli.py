@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import CORPUS, start_serve
+from .conftest import CORPUS, require_corpus, start_serve
 
 TODO = CORPUS / "collections" / "kevinswiber__postman2openapi__todo.postman.json"
 SERVING = re.compile(r'^Serving "(?P<name>.+)" at (?P<url>http://127\.0\.0\.1:\d+)$')
@@ -19,8 +19,7 @@ SERVING = re.compile(r'^Serving "(?P<name>.+)" at (?P<url>http://127\.0\.0\.1:\d
 
 @pytest.fixture
 def todo_server() -> Iterator[tuple[subprocess.Popen[str], str]]:
-    if not TODO.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+    require_corpus()
     process = start_serve(str(TODO), "--port", "0")
     assert process.stdout is not None
     first = process.stdout.readline().strip()
@@ -85,8 +84,7 @@ def test_serve_a_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
 
 
 def test_serve_a_bad_setting_exits_2_naming_it() -> None:
-    if not TODO.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+    require_corpus()
     process = start_serve(str(TODO), "--delay", "soon")
     _, err = process.communicate(timeout=20)
     assert process.returncode == 2
@@ -94,8 +92,7 @@ def test_serve_a_bad_setting_exits_2_naming_it() -> None:
 
 
 def test_serve_errors_name_the_flag_and_say_the_seed(tmp_path: Path) -> None:
-    if not TODO.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+    require_corpus()
     process = start_serve(str(TODO), "--port", "abc")
     _, err = process.communicate(timeout=20)
     assert process.returncode == 2

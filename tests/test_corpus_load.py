@@ -7,7 +7,6 @@ of the loader. Set POSTMAN_MOCK_CORPUS to use a corpus somewhere else.
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,20 +15,9 @@ import pytest
 
 from pytest_postman_mock.collection import Collection, Variable, load_collection, load_environment
 
+from .conftest import CORPUS, require_corpus
 
-def _corpus_root() -> Path:
-    override = os.environ.get("POSTMAN_MOCK_CORPUS")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "shared" / "corpus"
-
-
-CORPUS = _corpus_root()
-if not CORPUS.is_dir():
-    pytest.skip(
-        f"no Postman corpus at {CORPUS} (set POSTMAN_MOCK_CORPUS to point at one)",
-        allow_module_level=True,
-    )
+require_corpus()
 
 COLLECTIONS = sorted((CORPUS / "collections").glob("*.json"))
 ENVIRONMENTS = sorted((CORPUS / "environments").glob("*.json"))

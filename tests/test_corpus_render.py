@@ -26,11 +26,10 @@ from pytest_postman_mock.engine.plans import ResponsePlan
 from pytest_postman_mock.engine.request import Incoming
 from pytest_postman_mock.engine.templating import RenderContext, Template
 
-from .conftest import CORPUS, corpus_files
+from .conftest import corpus_files, require_corpus
 
 COLLECTIONS = corpus_files("collections")
-if not COLLECTIONS:
-    pytest.skip(f"no Postman corpus at {CORPUS}", allow_module_level=True)
+require_corpus()
 
 LEFT_OVER = re.compile(r"\{\{\s*(\$[A-Za-z]+)")
 KNOWN = NAMES | HELPERS

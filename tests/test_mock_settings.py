@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -58,7 +58,26 @@ def cors_api(tmp_path: Path) -> Path:
 
 
 def test_configured_delay_holds_only_its_own_request(users_api: Path) -> None:
+    held = threading.Event()
+
+    def note_held(request, example, response):  # type: ignore[no-untyped-def]
+        if request.headers.get("x-mock-response-delay") == "180000":
+            held.set()  # the long call has reached its delay
+        return None
+
     with MockServer(users_api, delay=300) as server:
+        server.app.response_hook = note_held
+
+        # One call held for the longest delay Postman allows; stopping the server cuts it short
+        # (its client may then see the connection close: that is not what this test is about).
+        def held_call() -> None:
+            headers = {"x-mock-response-delay": "180000"}
+            with contextlib.suppress(requests.ConnectionError):
+                requests.get(server.url_for("/users/1"), headers=headers, timeout=60)
+
+        slow = threading.Thread(target=held_call)
+        slow.start()
+        assert held.wait(timeout=10)
         threads = [
             threading.Thread(
                 target=requests.get, args=(server.url_for("/users"),), kwargs={"timeout": 10}
@@ -68,13 +87,15 @@ def test_configured_delay_holds_only_its_own_request(users_api: Path) -> None:
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
-        calls = server.calls
-    assert len(calls) == 10
-    assert all(c.duration_ms >= 300 for c in calls)
-    # Ten requests held 300 ms each, side by side: every one started before any ended.
-    ends = [c.time + timedelta(milliseconds=c.duration_ms) for c in calls]
-    assert max(c.time for c in calls) < min(ends)
+            thread.join(timeout=30)
+        # Ten calls held 300 ms each were answered while the long one was still held.
+        assert not any(thread.is_alive() for thread in threads)
+        assert slow.is_alive()
+        answered = [c for c in server.calls if c.path == "/users"]
+    slow.join(timeout=30)
+    assert not slow.is_alive()
+    assert len(answered) == 10
+    assert all(c.duration_ms >= 300 for c in answered)
 
 
 @pytest.mark.parametrize(("value", "expected"), [("2g", 300), ("3g", 100), ("250", 250), (0, 0)])

@@ -21,7 +21,7 @@ from pytest_postman_mock.settings import MockSettings
 
 from . import builders
 from .builders import example
-from .test_matching import JSON, form_body, raw_body, req
+from .support_requests import JSON, form_body, raw_body, req
 
 pytest_plugins = ["pytester"]
 

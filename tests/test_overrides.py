@@ -9,7 +9,7 @@ import requests
 
 from pytest_postman_mock import Kind, MockServer, SettingsError
 
-from .test_plugin import write_api
+from . import builders
 
 
 def get(server: MockServer, path: str, **kwargs: object) -> requests.Response:
@@ -295,7 +295,7 @@ def test_a_bad_delay_is_refused(users_server: MockServer) -> None:
 
 
 def test_overrides_end_with_the_test(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     pytester.makepyfile(
         test_rollback="""
@@ -329,7 +329,7 @@ def test_overrides_end_with_the_test(pytester: pytest.Pytester) -> None:
 
 
 def test_a_refused_override_fails_the_test_at_its_line(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     pytester.makepyfile(
         test_refused="""

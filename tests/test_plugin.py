@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,24 +11,8 @@ from . import builders
 pytest_plugins = ["pytester"]
 
 
-def write_api(folder: Path, name: str = "api.postman_collection.json") -> Path:
-    doc = builders.collection(
-        builders.request(
-            "Get user",
-            "{{baseUrl}}/users/:id",
-            builders.json_example("User found", "{{baseUrl}}/users/:id", {"id": "{{id}}"}),
-        ),
-        builders.request(
-            "Health",
-            "{{baseUrl}}/health",
-            builders.example("Healthy", "{{baseUrl}}/health", body="ok"),
-        ),
-    )
-    return builders.write(folder / name, doc)
-
-
 def test_collection_from_ini_serves_each_test(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path / "api")
+    builders.write_api(pytester.path / "api")
     pytester.makeini("[pytest]\npostman_mock_collection = api/api.postman_collection.json\n")
     pytester.makepyfile(
         test_users="""
@@ -49,7 +32,7 @@ def test_collection_from_ini_serves_each_test(pytester: pytest.Pytester) -> None
 def test_ini_path_is_relative_to_the_ini_file_not_the_invocation_dir(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_api(pytester.path / "api")
+    builders.write_api(pytester.path / "api")
     ini = pytester.makeini("[pytest]\npostman_mock_collection = api/api.postman_collection.json\n")
     test_file = pytester.makepyfile(
         test_health="""
@@ -65,7 +48,7 @@ def test_ini_path_is_relative_to_the_ini_file_not_the_invocation_dir(
 
 def test_collection_from_marker_relative_to_the_test_file(pytester: pytest.Pytester) -> None:
     tests = pytester.mkdir("tests")
-    write_api(tests / "data", "marked.postman_collection.json")
+    builders.write_api(tests / "data", "marked.postman_collection.json")
     (tests / "test_marked.py").write_text(
         "import pytest, urllib.request\n"
         "@pytest.mark.postman_mock('data/marked.postman_collection.json')\n"
@@ -77,7 +60,7 @@ def test_collection_from_marker_relative_to_the_test_file(pytester: pytest.Pytes
 
 
 def test_calls_are_isolated_per_test(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     pytester.makepyfile(
         test_isolation="""
@@ -156,7 +139,7 @@ def test_bad_command_line_value_names_the_command_line(pytester: pytest.Pytester
 
 
 def test_unknown_marker_argument_suggests_the_right_one(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makepyfile(
         test_typo="""
         import pytest
@@ -192,7 +175,7 @@ def test_broken_collection_stops_the_run_with_the_file_and_pointer(
 
 
 def test_marker_settings_make_a_separate_server(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini("[pytest]\npostman_mock_collection = api.postman_collection.json\n")
     pytester.makepyfile(
         test_servers="""
@@ -216,7 +199,7 @@ def test_marker_settings_make_a_separate_server(pytester: pytest.Pytester) -> No
 
 
 def test_url_env_holds_the_url_during_the_test_only(pytester: pytest.Pytester) -> None:
-    write_api(pytester.path)
+    builders.write_api(pytester.path)
     pytester.makeini(
         "[pytest]\npostman_mock_collection = api.postman_collection.json\n"
         "postman_mock_url_env = API_URL\n"

@@ -163,25 +163,25 @@ def test_rendered_header_values_never_carry_newlines() -> None:
     assert rendered.headers == (("X-V", "a  X-Evil: 1"),)
 
 
-# ----------------------------------------------------------------------------- the README section
+# ------------------------------------------------------------------------------- the docs pages
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def readme_section(start: str, end: str) -> str:
-    text = README.read_text(encoding="utf-8")
+def docs_section(page: str, start: str, end: str) -> str:
+    text = (DOCS / page).read_text(encoding="utf-8")
     return text.split(start, 1)[1].split(end, 1)[0]
 
 
-def test_readme_lists_every_dynamic_variable() -> None:
-    section = readme_section("### Dynamic variables", "### Request")
+def test_the_docs_list_every_dynamic_variable() -> None:
+    section = docs_section("variables.md", "## Dynamic variables", "## Request")
     rows = [line for line in section.splitlines() if line.startswith("| ")]
     listed = re.findall(r"`(\$\w+)`", "\n".join(rows))
     assert sorted(listed) == sorted(NAMES)
 
 
-def test_readme_decisions_name_tests_that_exist() -> None:
-    table = readme_section("### Decisions where Postman is silent", "## Development")
+def test_the_documented_decisions_name_tests_that_exist() -> None:
+    table = (DOCS / "decisions.md").read_text(encoding="utf-8")
     tests = Path(__file__).resolve().parent
     named = 0
     for row in table.splitlines()[4:]:

@@ -7,8 +7,6 @@ The names in `__all__` are the public interface; every module below this
 package is internal and may change between releases.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .calls.handlers import HandlerRequest, handler
 from .calls.kinds import Kind
 from .calls.log import Call, CallLog
@@ -22,11 +20,7 @@ from .errors import CollectionError, PostmanMockError, ServerError, SettingsErro
 from .plugin.fixture import PostmanMock
 from .serving.server import MockServer
 from .settings import MockSettings
-
-try:
-    __version__ = version("pytest-postman-mock")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree, not installed
-    __version__ = "0+unknown"
+from .version import __version__
 
 __all__ = [
     "Call",

@@ -23,7 +23,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, TextIO
 
-from . import __version__
 from .calls.describe import call_line
 from .calls.log import Call
 from .engine import lint
@@ -36,6 +35,7 @@ from .serving.host_names import HostNames
 from .serving.programmable import HandlerFile
 from .serving.server import MockServer
 from .settings import BY_NAME, MockSettings, Place, Setting, settings_in
+from .version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 WATCH_INTERVAL = 0.5
