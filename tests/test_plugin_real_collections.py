@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from pytest_postman_mock import MockServer
-from pytest_postman_mock.settings import SEED_LIMIT, parse
+from pytest_postman_mock.parsers import SEED_LIMIT
+from pytest_postman_mock.settings import parse
 
 from . import builders
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
+from . import parsers
 from .behavior_settings import (
     DEFAULT_ERROR_STATUSES,
     Delay,
@@ -34,9 +33,6 @@ from .behavior_settings import (
     parse_statuses,
 )
 from .errors import SettingsError, did_you_mean
-
-SEED_LIMIT = 2**63
-"""Seeds are whole numbers below this, wherever they are given or picked at random."""
 
 
 class Place(enum.Flag):
@@ -119,174 +115,6 @@ class MockSettings:
         return replace(self, **changed)
 
 
-# ----------------------------------------------------------------------------- parsers
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    word = str(value).strip().lower()
-    if word in ("1", "true", "yes", "on"):
-        return True
-    if word in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError("expected true or false")
-
-
-def _int_in(low: int, high: int) -> Callable[[Any], int]:
-    def convert(value: Any) -> int:
-        if isinstance(value, bool):
-            raise ValueError("expected a whole number")
-        try:
-            number = int(str(value).strip()) if not isinstance(value, int) else value
-        except ValueError:
-            raise ValueError("expected a whole number") from None
-        if not low <= number <= high:
-            raise ValueError(f"expected a number from {low} to {high}")
-        return number
-
-    return convert
-
-
-def _fraction(value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError("expected a number above 0 and at most 1") from None
-    if isinstance(value, bool) or not 0 < number <= 1:
-        raise ValueError("expected a number above 0 and at most 1")
-    return number
-
-
-def _seconds(value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError("expected seconds above 0 and at most 3600") from None
-    if isinstance(value, bool) or not 0 < number <= 3600:
-        raise ValueError("expected seconds above 0 and at most 3600")
-    return number
-
-
-def _header_names(value: Any) -> tuple[str, ...]:
-    items = value.split(",") if isinstance(value, str) else value
-    try:
-        names = tuple(str(item).strip() for item in items)
-    except TypeError:
-        raise ValueError("expected header names, comma-separated or as a list") from None
-    return tuple(name for name in names if name)
-
-
-def _optional_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise ValueError("expected text")
-    return str(value) or None
-
-
-def _seed(value: Any) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return _int_in(0, SEED_LIMIT - 1)(value)
-
-
-def _variables(value: Any) -> tuple[tuple[str, str], ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, Mapping):
-        raise ValueError("expected a mapping of variable names to values")
-    return tuple((str(k), "" if v is None else str(v)) for k, v in value.items())
-
-
-def _host(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("expected a host name or IP address")
-    return value.strip()
-
-
-def _path(value: Any) -> str:
-    if not isinstance(value, (str, Path)) or not str(value).strip():
-        raise ValueError("expected a file path")
-    return str(value)
-
-
-def _name(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError("expected a name")
-    return value.strip() or None
-
-
-RECORD_MODES = ("none", "new", "all")
-MAX_PROXY_TIMEOUT = 600.0
-
-
-def _proxy_url(value: Any) -> str | None:
-    """`http(s)://host[:port][/prefix]`: no query, fragment or credentials (they would be
-    sent with every call and shown in every message)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str):
-        raise ValueError("expected an http:// or https:// URL")
-    parsed = urlsplit(value.strip())
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError("expected an http:// or https:// URL with a host")
-    if parsed.username or parsed.password:
-        raise ValueError("credentials in the proxy URL are not allowed; send them as headers")
-    if parsed.query or parsed.fragment:
-        raise ValueError("expected a URL without a query or fragment")
-    try:
-        parsed.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise ValueError("the port of the proxy URL is not a number from 0 to 65535") from None
-    return value.strip().rstrip("/")
-
-
-def _record(value: Any) -> str:
-    word = "none" if value is None else str(value).strip().lower()
-    if word not in RECORD_MODES:
-        raise ValueError(f"expected one of {', '.join(RECORD_MODES)}")
-    return word
-
-
-def _timeout(value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"expected seconds above 0 and at most {MAX_PROXY_TIMEOUT:g}") from None
-    if isinstance(value, bool) or not 0 < number <= MAX_PROXY_TIMEOUT:
-        raise ValueError(f"expected seconds above 0 and at most {MAX_PROXY_TIMEOUT:g}")
-    return number
-
-
-SUMMARY_MODES = ("short", "all", "off")
-
-
-def _summary(value: Any) -> str:
-    word = str(value).strip().lower()
-    if word not in SUMMARY_MODES:
-        raise ValueError(f"expected one of {', '.join(SUMMARY_MODES)}")
-    return word
-
-
-OUTAGE_FIELDS = frozenset({"status", "json", "body", "headers"})
-
-
-def _outage(value: Any) -> dict[str, Any] | None:
-    """`503`, or `{"status": 503, "json": ..., "headers": ...}`: checked here, built by the
-    engine's `outage_response`."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    spec = {"status": value} if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(spec, Mapping) or not set(spec) <= OUTAGE_FIELDS:
-        raise ValueError("expected a 5xx status, or a dict with status and json, body or headers")
-    return dict(spec)
-
-
 # ----------------------------------------------------------------------------- the table
 
 
@@ -321,7 +149,7 @@ class Setting:
 
     @property
     def is_bool(self) -> bool:
-        return self.convert is _bool
+        return self.convert is parsers.boolean
 
     def parse(self, value: Any, origin: str, label: str | None = None) -> Any:
         """The parsed value; a `SettingsError` names the setting (as `label`, the user's
@@ -335,7 +163,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "collection",
-        _path,
+        parsers.path,
         "Postman collection (JSON or YAML) served by the postman_mock fixture.",
         PYTEST,
         server=False,
@@ -343,7 +171,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "environment",
-        _path,
+        parsers.path,
         "Postman environment file whose values fill the collection's {{vars}}.",
         PYTEST,
         server=False,
@@ -359,104 +187,104 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "match_body",
-        _bool,
+        parsers.boolean,
         "Match request bodies against the examples (Postman 'Request body').",
         EVERYWHERE,
     ),
     Setting(
         "match_headers",
-        _header_names,
+        parsers.header_names,
         "Comma-separated header names the examples must match.",
         EVERYWHERE,
         metavar="K1,K2",
     ),
     Setting(
         "match_query_params",
-        _bool,
+        parsers.boolean,
         "Score query parameters (Postman's matchQueryParams).",
         EVERYWHERE,
     ),
     Setting(
         "match_wildcards",
-        _bool,
+        parsers.boolean,
         "Let {{var}} and :name path segments match any value (Postman's matchWildcards).",
         EVERYWHERE,
     ),
     Setting(
         "match_fuzzy",
-        _bool,
+        parsers.boolean,
         "Postman's last path step, document distance (score 70), for near-typos.",
         EVERYWHERE,
     ),
     Setting(
         "fuzzy_threshold",
-        _fraction,
+        parsers.fraction,
         "Per-segment similarity document distance asks for, above 0 and at most 1.",
         EVERYWHERE,
         metavar="T",
     ),
     Setting(
         "match_headers_strict",
-        _bool,
+        parsers.boolean,
         "With header matching, a request lacking a listed header does not match.",
         EVERYWHERE,
     ),
     Setting(
         "select_by_path",
-        _bool,
+        parsers.boolean,
         "x-mock-response-name / -id choose only among examples whose path fits the request.",
         EVERYWHERE,
     ),
     Setting(
         "file_bodies",
-        _bool,
+        parsers.boolean,
         "Read `file` request bodies from disk (only inside the collection's folder) to match.",
         EVERYWHERE,
     ),
     Setting(
         "api_key",
-        _optional_text,
+        parsers.optional_text,
         "Make the mock private: callers must send this x-api-key.",
         EVERYWHERE,
         metavar="KEY",
     ),
     Setting(
         "cors",
-        _bool,
+        parsers.boolean,
         "Answer browsers' CORS preflights and add Access-Control-Allow-Origin.",
         EVERYWHERE,
     ),
     Setting(
         "seed",
-        _seed,
+        parsers.seed,
         "Seed for {{$random...}} values (random when unset; printed in the header).",
         EVERYWHERE,
         metavar="N",
     ),
     Setting(
         "variables",
-        _variables,
+        parsers.variables,
         "Variables that win over the environment's and the collection's: a mapping.",
         Place.MARKER | Place.MOCK_SERVER,
     ),
-    Setting("host", _host, "Address the mock server binds to.", EVERYWHERE & ~Place.MARKER),
+    Setting("host", parsers.host, "Address the mock server binds to.", EVERYWHERE & ~Place.MARKER),
     Setting(
         "port",
-        _int_in(0, 65535),
+        parsers.int_in(0, 65535),
         "Port of the mock server; 0 picks a free one.",
         EVERYWHERE & ~Place.MARKER,
         serve_aliases=("-p",),
     ),
     Setting(
         "max_calls",
-        _int_in(1, 10_000_000),
+        parsers.int_in(1, 10_000_000),
         "Most calls each server's log keeps; older ones are dropped and counted.",
         EVERYWHERE & ~Place.MARKER,
         metavar="N",
     ),
     Setting(
         "max_body",
-        _int_in(0, 2**40),
+        parsers.int_in(0, 2**40),
         "Largest request body in bytes; a larger one is answered 413.",
         EVERYWHERE & ~Place.MARKER,
         metavar="BYTES",
@@ -464,35 +292,35 @@ SETTINGS: tuple[Setting, ...] = (
     # hostile input: bounds on expansion, redaction, the viewer's host names
     Setting(
         "max_variable_size",
-        _int_in(1, 2**31),
+        parsers.int_in(1, 2**31),
         "Largest text a {{variable}} may expand to, in bytes; a collection past it is refused.",
         EVERYWHERE & ~Place.MARKER,
         metavar="BYTES",
     ),
     Setting(
         "max_response_size",
-        _int_in(1, 2**31),
+        parsers.int_in(1, 2**31),
         "Largest response body a template may render, in bytes; past it the call gets 507.",
         EVERYWHERE & ~Place.MARKER,
         metavar="BYTES",
     ),
     Setting(
         "max_jsonpath_nodes",
-        _int_in(1, 10_000_000),
+        parsers.int_in(1, 10_000_000),
         "Most values one {{$body '$..x'}} JSONPath may visit or return; past it the call gets 507.",
         EVERYWHERE & ~Place.MARKER,
         metavar="N",
     ),
     Setting(
         "redact_headers",
-        _header_names,
+        parsers.header_names,
         "More header names shown as [redacted] in reports, the viewer and failure text.",
         EVERYWHERE,
         metavar="K1,K2",
     ),
     Setting(
         "allowed_hosts",
-        _header_names,
+        parsers.header_names,
         "More Host names the serve viewer answers to (besides the bind address and localhost).",
         Place.MOCK_SERVER | Place.SERVE,
         metavar="H1,H2",
@@ -501,13 +329,13 @@ SETTINGS: tuple[Setting, ...] = (
     # real collections (issue 15): valued path variables, fuzzy matches in strict mode
     Setting(
         "path_variable_values",
-        _bool,
+        parsers.boolean,
         "A :name path variable with a saved value matches only that value (false: any).",
         EVERYWHERE,
     ),
     Setting(
         "allow_fuzzy",
-        _bool,
+        parsers.boolean,
         "Strict mode accepts calls served only by document distance (score 70).",
         PYTEST,
         server=False,
@@ -515,7 +343,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "summary",
-        _summary,
+        parsers.summary,
         "End-of-session summary: short (with -v, the first never-served examples), all, off.",
         Place.INI | Place.COMMAND_LINE,
         server=False,
@@ -525,7 +353,7 @@ SETTINGS: tuple[Setting, ...] = (
     # connection limits (the HTTP layer)
     Setting(
         "max_connections",
-        _int_in(1, 100_000),
+        parsers.int_in(1, 100_000),
         "Most connections served at once; past it the longest-waiting idle one is closed, "
         "else the newcomer gets 503.",
         EVERYWHERE & ~Place.MARKER,
@@ -533,7 +361,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "head_timeout",
-        _seconds,
+        parsers.seconds,
         "Seconds a client has, from its first byte, to send a request's head (line and "
         "headers); also the longest pause inside a body.",
         EVERYWHERE & ~Place.MARKER,
@@ -541,14 +369,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "idle_timeout",
-        _seconds,
+        parsers.seconds,
         "Seconds a kept-alive connection may wait for its next request.",
         EVERYWHERE & ~Place.MARKER,
         metavar="S",
     ),
     Setting(
         "strict",
-        _bool,
+        parsers.boolean,
         "Fail a test that made calls no example matched.",
         PYTEST,
         server=False,
@@ -556,7 +384,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "url_env",
-        _name,
+        parsers.name,
         "Name of an environment variable that holds the mock URL during each test.",
         Place.INI | Place.COMMAND_LINE,
         server=False,
@@ -564,7 +392,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "outage",
-        _outage,
+        parsers.outage,
         "Answer every call with this 5xx status (a simulated outage).",
         Place.MARKER | Place.SERVE,
         server=False,
@@ -573,14 +401,14 @@ SETTINGS: tuple[Setting, ...] = (
     # proxy and record
     Setting(
         "proxy",
-        _proxy_url,
+        parsers.proxy_url,
         "Send calls no example matches to this URL (the real API) and answer with its reply.",
         EVERYWHERE,
         metavar="URL",
     ),
     Setting(
         "record",
-        _record,
+        parsers.record,
         "Save proxied exchanges into the collection file: none, new (unmatched calls) or all "
         "(every call goes to the proxy; the examples it hits are replaced).",
         EVERYWHERE,
@@ -589,7 +417,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "proxy_timeout",
-        _timeout,
+        parsers.timeout,
         "Seconds to wait for the proxy target to connect and to answer (504 after that).",
         EVERYWHERE,
         metavar="SECONDS",
@@ -625,14 +453,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "scenarios",
-        _path,
+        parsers.path,
         "YAML file of named scenarios (behaviors and overrides).",
         EVERYWHERE & ~Place.MARKER,
         metavar="FILE",
     ),
     Setting(
         "scenario",
-        _name,
+        parsers.name,
         "The scenario to run: its behaviors and overrides apply.",
         PYTEST | Place.SERVE,
         server=False,
@@ -640,20 +468,20 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "tls",
-        _bool,
+        parsers.boolean,
         "Serve HTTPS with a certificate from a test CA (needs pytest-postman-mock[tls]).",
         PYTEST | Place.MOCK_SERVER | Place.SERVE,
     ),
     Setting(
         "cert",
-        _path,
+        parsers.path,
         "PEM certificate (chain) to serve HTTPS with, instead of a test CA's.",
         Place.MOCK_SERVER | Place.SERVE,
         metavar="FILE",
     ),
     Setting(
         "key",
-        _path,
+        parsers.path,
         "PEM private key of --cert.",
         Place.MOCK_SERVER | Place.SERVE,
         metavar="FILE",

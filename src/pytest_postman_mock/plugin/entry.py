@@ -23,8 +23,8 @@ from ..calls.kinds import Kind
 from ..calls.scenarios import from_mapping
 from ..engine.dynamic import derive_seed
 from ..errors import PostmanMockError, SettingsError
+from ..parsers import SEED_LIMIT
 from ..serving.server import MockServer
-from ..settings import SEED_LIMIT
 from . import hookspecs
 from .config import OPTIONS, marker_doc, validate_global
 from .fixture import PostmanMock

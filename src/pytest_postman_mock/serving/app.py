@@ -40,7 +40,7 @@ from ..engine.plans import Rendered, response_too_large
 from ..engine.request import Incoming
 from ..engine.variables import TooLarge
 from ..errors import SettingsError
-from ..settings import SEED_LIMIT
+from ..parsers import SEED_LIMIT
 from .recorder import Proxying
 from .rules import RuledCall
 from .wsgi_keys import BODY_READ, FAULT
