@@ -136,3 +136,22 @@ def secrets_api(folder: Path) -> Path:
         name="Secrets API",
     )
     return write(folder / "secrets.postman_collection.json", doc)
+
+
+def user_and_echo(echo_body: str = "{{$body}}", *more: dict[str, Any]) -> dict[str, Any]:
+    """`GET /users/:id` (echoes the id) and `POST /echo` (answers `echo_body`): the small API
+    the wire-level tests send raw bytes to."""
+    return collection(
+        request(
+            "User",
+            "https://x.test/users/:id",
+            json_example("User", "https://x.test/users/:id", {"id": "{{id}}"}),
+        ),
+        request(
+            "Echo",
+            "https://x.test/echo",
+            example("Echo", "https://x.test/echo", method="POST", body=echo_body),
+            method="POST",
+        ),
+        *more,
+    )

@@ -18,26 +18,12 @@ from . import builders
 
 @pytest.fixture
 def echo_server(tmp_path: Path) -> Iterator[MockServer]:
-    doc = builders.collection(
-        builders.request(
-            "User",
-            "https://x.test/users/:id",
-            builders.json_example("User", "https://x.test/users/:id", {"id": "{{id}}"}),
-        ),
-        builders.request(
-            "Echo",
-            "https://x.test/echo",
-            builders.example(
-                "Echo", "https://x.test/echo", method="POST", body="{{$body}}|{{$queryParams 'q'}}"
-            ),
-            method="POST",
-        ),
-        builders.request(
-            "Big",
-            "https://x.test/big",
-            builders.example("Big", "https://x.test/big", body="x" * 4_000_000),
-        ),
+    big = builders.request(
+        "Big",
+        "https://x.test/big",
+        builders.example("Big", "https://x.test/big", body="x" * 4_000_000),
     )
+    doc = builders.user_and_echo("{{$body}}|{{$queryParams 'q'}}", big)
     with MockServer(builders.write(tmp_path / "api.json", doc)) as server:
         yield server
 

@@ -50,19 +50,7 @@ def mutated(draw: st.DrawFn) -> bytes:
 
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
-    doc = builders.collection(
-        builders.request(
-            "User",
-            "https://x.test/users/:id",
-            builders.json_example("User", "https://x.test/users/:id", {"id": "{{id}}"}),
-        ),
-        builders.request(
-            "Echo",
-            "https://x.test/echo",
-            builders.example("Echo", "https://x.test/echo", method="POST", body="{{$body}}"),
-            method="POST",
-        ),
-    )
+    doc = builders.user_and_echo()
     path = builders.write(tmp_path_factory.mktemp("fuzz") / "api.json", doc)
     with MockServer(path, max_body=4096, head_timeout=2) as server:
         yield server

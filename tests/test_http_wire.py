@@ -23,19 +23,7 @@ CUT_SHORT = "the client stopped before sending its whole body"
 
 @pytest.fixture
 def wire_server(tmp_path: Path) -> Iterator[MockServer]:
-    doc = builders.collection(
-        builders.request(
-            "User",
-            "https://x.test/users/:id",
-            builders.json_example("User", "https://x.test/users/:id", {"id": "{{id}}"}),
-        ),
-        builders.request(
-            "Echo",
-            "https://x.test/echo",
-            builders.example("Echo", "https://x.test/echo", method="POST", body="{{$body}}"),
-            method="POST",
-        ),
-    )
+    doc = builders.user_and_echo()
     with MockServer(builders.write(tmp_path / "api.json", doc), max_body=MAX_BODY) as server:
         yield server
 
