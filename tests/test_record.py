@@ -110,10 +110,6 @@ def test_examples_recorded_under_one_template_are_told_apart_by_their_values(
 ) -> None:
     """`:userId` keeps the value it was recorded with, and a valued path variable matches only
     that value (SPEC.md, [OBS #6695]), so a replay gives each id its own answer."""
-    pytest.importorskip(
-        "pytest_postman_mock.engine.example_paths",
-        reason="valued :name path variables are matched by the engine of the real-collections work",
-    )
     url, _ = target
     with MockServer(api, proxy=url, record="new") as mock:
         live = [requests.get(mock.url + p) for p in ("/users/42", "/users/0")]
