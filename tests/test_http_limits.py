@@ -19,6 +19,7 @@ import requests
 
 from pytest_postman_mock import MockServer
 
+from .conftest import poll
 from .rawhttp import parse_replies
 
 NEEDS_PROC = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
@@ -26,15 +27,6 @@ NEEDS_PROC = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="coun
 
 def open_descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
-
-
-def poll(check: object, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return bool(check())  # type: ignore[operator]
 
 
 def connect(port: int, first: bytes = b"") -> socket.socket:
