@@ -45,17 +45,21 @@ class ProgrammableAPI:
         *,
         when: Mapping[str, Any] | None = None,
         times: int | None = None,
+        **behaviors: Any,
     ) -> Callable[[F], F]:
         """`@postman_mock.handler("POST", "/orders")`: the function answers those calls.
 
         The path may be one the collection lacks (as with `route`); `selector` alone
         names a request of the collection. The function is returned unchanged.
+        `behaviors` are the rule's own (`error_rate=`, `fault=`, `fault_rate=`, `delay=`,
+        ...), decided before the function runs.
         """
         __tracebackhide__ = True
+        given = tuple(behaviors.items())
 
         def register(function: F) -> F:
             __tracebackhide__ = True
-            self._add_handler(HandlerSpec(selector, path, function, when, times))
+            self._add_handler(HandlerSpec(selector, path, function, when, times, given))
             return function
 
         return register
