@@ -95,7 +95,12 @@ class RuledCall:
             scenario = answer.scenario
             if taken is None and scenario is not None and len(scenario.rules):
                 taken = scenario.rules.take(
-                    incoming.method, path, name, matched=matched, accept=self.accept
+                    incoming.method,
+                    path,
+                    name,
+                    matched=matched,
+                    accept=self.accept,
+                    tried=self.tried,
                 )
                 if taken is not None:
                     answer.notes.append(f"scenario {scenario.name!r}")
@@ -112,7 +117,8 @@ class RuledCall:
             self.tried.add(rule)
             if self.handle(rule, reply):
                 return
-            app.overrides.release(rule)
+            if rule.owner is not None:
+                rule.owner.release(rule)
             answer.notes.append(f"{rule.describe()} returned None: fell through")
 
     def reply(self, rule: Override, reply: Reply) -> None:
