@@ -240,7 +240,7 @@ def test_route_takes_times_and_sequences_too(users_server: MockServer) -> None:
             ("GET", "/users/:id"),
             {"stauts": 500},
             "override: unknown response field(s) ['stauts']; use body, delay, error_rate, "
-            "error_statuses, example, fault, headers, json, rate_limit, status",
+            "error_statuses, example, fault, fault_rate, headers, json, rate_limit, status",
         ),
         (
             ("GET", "/users/:id"),

@@ -189,6 +189,23 @@ def test_secrets_never_reach_the_file(api: Path, target: tuple[str, upstream.Ups
     assert {"key": "Set-Cookie", "value": "{{set-cookie}}"} in login["header"]
 
 
+def test_a_redact_headers_name_is_kept_out_of_the_file_too(
+    api: Path, target: tuple[str, upstream.Upstream]
+) -> None:
+    url, _ = target
+    sent = {"X-Session-Token": "sess-TOKEN-4321", "X-Trace": "trace-plain-1"}
+    with MockServer(api, proxy=url, record="new", redact_headers=("x-session-token",)) as mock:
+        echoed = requests.get(mock.url + "/echo/me", headers=sent, timeout=5)
+        assert echoed.status_code == 200
+        assert "sess-TOKEN-4321" in echoed.text  # the client still sees the real answer
+    text = api.read_text(encoding="utf-8")
+    assert "sess-TOKEN-4321" not in text  # not in the header, nor where the body echoed it
+    saved = item_named(document(api), "Recorded")["item"][0]["response"][0]
+    headers = {h["key"]: h["value"] for h in saved["originalRequest"]["header"]}
+    assert headers["X-Session-Token"] == "{{x-session-token}}"
+    assert headers["X-Trace"] == "trace-plain-1"  # a header not named stays as sent
+
+
 def test_an_identical_exchange_recorded_twice_is_stored_once(
     api: Path, target: tuple[str, upstream.Upstream]
 ) -> None:

@@ -3,12 +3,7 @@ a real handlers module, and a module that changes (or breaks) while it serves.""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import queue
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +12,7 @@ import requests
 
 from . import builders
 from .conftest import start_serve
+from .support_serve import Lines, write_module
 
 MODULE = """
 from pytest_postman_mock import handler
@@ -32,38 +28,6 @@ def create(request):
 def ping(request):
     return None  # the collection answers
 """
-
-
-class Lines:
-    """Lines of a process's stream, read in a thread, so a test can wait for one."""
-
-    def __init__(self, stream: object) -> None:
-        self.seen: list[str] = []
-        self._queue: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
-
-    def _read(self, stream: object) -> None:
-        for line in stream:  # type: ignore[attr-defined]
-            self._queue.put(line.rstrip("\n"))
-
-    def wait_for(self, text: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = next((line for line in self.seen if text in line), None)
-            if found is not None:
-                return found
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no line with {text!r} in {self.seen!r}")
-            with contextlib.suppress(queue.Empty):
-                self.seen.append(self._queue.get(timeout=left))
-
-
-def write_module(path: Path, source: str) -> None:
-    """Write the file and move its mtime forward, so a change is never hidden by the clock."""
-    before = path.stat().st_mtime_ns if path.exists() else 0
-    path.write_text(source, encoding="utf-8")
-    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
 
 
 @pytest.fixture

@@ -147,31 +147,40 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def watch(files: Sequence[Path], on_change: Callable[[], bool], stop: threading.Event) -> None:
+Stamp = tuple[tuple[int, int], ...]
+
+
+def stamp(files: Sequence[Path]) -> Stamp:
+    """The files' state on disk (modification time and size; a missing file is -1)."""
+    found = []
+    for path in files:
+        try:
+            info = path.stat()
+            found.append((info.st_mtime_ns, info.st_size))
+        except OSError:
+            found.append((-1, -1))
+    return tuple(found)
+
+
+def watch(
+    files: Sequence[Path], on_change: Callable[[], bool], stop: threading.Event, loaded: Stamp
+) -> None:
     """Call `on_change` whenever one of `files` changes on disk, until `stop` is set.
 
-    A change that `on_change` could not take (it returns False: a file caught half
-    written, or broken) is tried again at each interval until it loads.
+    `loaded` is their stamp taken before they were loaded, so a change made while the
+    server loaded them (before this thread ran) is noticed too. A change that
+    `on_change` could not take (it returns False: a file caught half written, or
+    broken) is tried again at each interval until it loads.
     """
-
-    def stamp() -> tuple[tuple[int, int], ...]:
-        found = []
-        for path in files:
-            try:
-                info = path.stat()
-                found.append((info.st_mtime_ns, info.st_size))
-            except OSError:
-                found.append((-1, -1))
-        return tuple(found)
-
-    loaded = stamp()
     while not stop.wait(WATCH_INTERVAL):
-        current = stamp()
+        current = stamp(files)
         if current != loaded and on_change():
             loaded = current
 
 
 def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
+    files = [Path(p) for p in (args.collection, args.environment) if p]
+    loaded = stamp(files)  # before loading: a change while it loads is still seen
     server = MockServer(args.collection, args.environment, **_settings(args))
     freeze_loaded()  # this process only serves: no full collection walks the engine again
     for warning in server.collection.warnings:
@@ -204,6 +213,11 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
     def report() -> dict[str, Any]:
         return viewer_app.server_report(server, args.collection)
 
+    handlers, handlers_loaded = None, stamp([Path(args.handlers)] if args.handlers else [])
+    if args.handlers:  # before the viewer: the file may define scenarios it switches
+        handlers = HandlerFile(
+            server, args.handlers, lambda line, err: say(line, sys.stderr if err else out)
+        )
     prefix = None if args.no_viewer else viewer_app.normalize_prefix(args.viewer_path)
     if prefix is not None:
         names = HostNames(server.settings.host, server.settings.allowed_hosts)
@@ -221,11 +235,6 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
                 "move it with --viewer-path or turn it off with --no-viewer",
                 sys.stderr,
             )
-    handlers = None
-    if args.handlers:
-        handlers = HandlerFile(
-            server, args.handlers, lambda line, err: say(line, sys.stderr if err else out)
-        )
     if not args.quiet:
         server.on_call(show)
     if args.outage is not None:
@@ -254,10 +263,9 @@ def serve(args: argparse.Namespace, out: TextIO, stop: threading.Event) -> int:
         seed = server.seed
         say(f"Random values from seed {seed} (repeat them with --seed {seed})", sys.stderr)
         if args.watch:
-            files = [Path(p) for p in (args.collection, args.environment) if p]
-            threading.Thread(target=watch, args=(files, reload, stop), daemon=True).start()
+            threading.Thread(target=watch, args=(files, reload, stop, loaded), daemon=True).start()
             if handlers is not None:
-                watched = ([handlers.path], handlers.reload, stop)
+                watched = ([handlers.path], handlers.reload, stop, handlers_loaded)
                 threading.Thread(target=watch, args=watched, daemon=True).start()
         stop.wait()
     proxying = server.app.proxying

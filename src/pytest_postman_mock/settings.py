@@ -16,7 +16,7 @@ collection file, an outage).
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable
 
@@ -50,6 +50,16 @@ class Place(enum.Flag):
 
 PYTEST = Place.INI | Place.COMMAND_LINE | Place.MARKER
 EVERYWHERE = PYTEST | Place.MOCK_SERVER | Place.SERVE
+
+
+SECRET_HEADERS = ("x-api-key", "authorization", "cookie", "set-cookie", "proxy-authorization")
+"""Headers whose values are secrets: shown as `[redacted]` (reports, the viewer, failure
+text) and never written to a recorded collection; the `redact_headers` setting adds names."""
+
+
+def secret_headers(extra: Iterable[str] = ()) -> frozenset[str]:
+    """`SECRET_HEADERS` and the `extra` names (a server's `redact_headers`), lower case."""
+    return frozenset(SECRET_HEADERS) | {name.strip().lower() for name in extra if name.strip()}
 
 
 @dataclass(frozen=True)
@@ -314,7 +324,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "redact_headers",
         parsers.header_names,
-        "More header names shown as [redacted] in reports, the viewer and failure text.",
+        "More header names shown as [redacted] in reports, the viewer and failure text, "
+        "and saved as {{variables}} in recordings.",
         EVERYWHERE,
         metavar="K1,K2",
     ),

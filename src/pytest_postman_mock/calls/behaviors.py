@@ -36,8 +36,9 @@ from ..settings import MockSettings, parse
 
 SERVER_BEHAVIORS = ("delay", "error_rate", "error_statuses", "rate_limit", "fault_rate")
 """The behavior settings a server, a scenario and `postman_mock.behaviors()` take."""
-RULE_BEHAVIORS = ("delay", "error_rate", "error_statuses", "rate_limit", "fault")
-"""The behaviors one override or route takes (`fault` always happens there)."""
+RULE_BEHAVIORS = ("delay", "error_rate", "error_statuses", "rate_limit", "fault", "fault_rate")
+"""The behaviors one override, route or handler takes (`fault` always happens there,
+`fault_rate` draws one for a share of its calls)."""
 
 
 @dataclass(frozen=True)

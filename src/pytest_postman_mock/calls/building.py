@@ -9,13 +9,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ..behavior_settings import Delay
 from ..engine import paths
 from ..engine.index import CompiledExample
 from ..engine.plans import _UNSET, ResponsePlan, canned
 from ..errors import SettingsError, did_you_mean
 from ..settings import parse
 from . import names
-from .behaviors import DEFAULT, RULE_BEHAVIORS
+from .behaviors import DEFAULT, RULE_BEHAVIORS, Behaviors
 from .criteria import Criteria
 from .handlers import Handler, HandlerSpec
 from .log import path_matches
@@ -48,6 +49,8 @@ class ReplyFields(TypedDict, total=False):
     """At most N calls per window (`"5/min"`); the rest get 429."""
     fault: str
     """A network fault instead of an answer: reset, close, empty, truncate, slow, hang."""
+    fault_rate: Mapping[str, float]
+    """A share of calls ended by each fault (`{"reset": 0.1}`)."""
 
 
 REPLY_KEYS = frozenset(ReplyFields.__annotations__)
@@ -87,6 +90,13 @@ def _example_named(engine: Engine, name: str) -> CompiledExample:
     return next(c for c in engine.index.examples if c.example is found)
 
 
+def rule_behaviors(spec: Mapping[str, Any], origin: str) -> tuple[Delay, Behaviors]:
+    """The delay and the other rule behaviors among a rule's (or an answer's) fields."""
+    delay = parse("delay", spec.get("delay", 0), origin)
+    given = {k: v for k, v in spec.items() if k in RULE_BEHAVIORS and k != "delay"}
+    return delay, DEFAULT.with_values(given, origin, RULE_BEHAVIORS)
+
+
 def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
     unknown = set(spec) - REPLY_KEYS
     if unknown:
@@ -94,9 +104,7 @@ def _reply(engine: Engine, spec: Mapping[str, Any]) -> Reply:
             f"override: unknown response field(s) {sorted(unknown)}; use "
             f"{', '.join(sorted(REPLY_KEYS))}"
         )
-    delay = parse("delay", spec.get("delay", 0), "override")
-    given = {k: v for k, v in spec.items() if k in RULE_BEHAVIORS and k != "delay"}
-    behaviors = DEFAULT.with_values(given, "override", RULE_BEHAVIORS)
+    delay, behaviors = rule_behaviors(spec, "override")
     if spec.get("example") is not None:
         extra = set(spec) - {"example", *RULE_BEHAVIORS}
         if extra:
@@ -158,13 +166,18 @@ def _build(
     if handler is not None:
         if not callable(handler):
             raise SettingsError(f"override: handler= takes a function, got {handler!r}")
-        if reply or responses is not None:
-            extra = sorted(reply) + (["responses"] if responses is not None else [])
-            raise SettingsError(f"override: a handler gives the answer; drop {extra}")
+        answering = sorted(set(reply) - set(RULE_BEHAVIORS))
+        if answering or responses is not None:
+            extra = answering + (["responses"] if responses is not None else [])
+            raise SettingsError(
+                f"override: a handler gives the answer; drop {extra} (a handler's rule "
+                f"takes only the behaviors {', '.join(RULE_BEHAVIORS)})"
+            )
     if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
         raise SettingsError(f"override: times must be a whole number of calls >= 1, got {times!r}")
     if handler is not None:
-        replies: tuple[Reply, ...] = (Reply(),)
+        delay, behaviors = rule_behaviors(reply, "handler")
+        replies: tuple[Reply, ...] = (Reply(delay=delay, behaviors=behaviors),)
     elif responses is not None:
         if reply:
             raise SettingsError("override: give responses=[...] or one response, not both")
@@ -223,4 +236,5 @@ def from_spec(engine: Engine, spec: HandlerSpec) -> Override:
         adhoc=spec.path is not None,
         handler=spec.function,
         when=spec.when,
+        **dict(spec.behaviors),
     )

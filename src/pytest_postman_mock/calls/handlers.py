@@ -51,6 +51,11 @@ class HandlerSpec:
     function: Handler
     when: Mapping[str, Any] | None = None
     times: int | None = None
+    behaviors: tuple[tuple[str, Any], ...] = ()
+    """The rule's own behaviors (`fault_rate=`, `error_rate=`, `delay=`, ...), decided
+    before the function runs."""
+    scenario: str | None = None
+    """In a `--handlers` file: the scenario this handler belongs to (active only in it)."""
 
 
 def handler(
@@ -59,16 +64,21 @@ def handler(
     *,
     when: Mapping[str, Any] | None = None,
     times: int | None = None,
+    scenario: str | None = None,
+    **behaviors: Any,
 ) -> Callable[[F], F]:
     """Mark a function of a `--handlers` module (or of `use_handlers`) as a handler.
 
     `@handler("POST", "/orders")` or `@handler("Get user")` (a request's name); the
     function is returned unchanged, so one function can carry several registrations.
+    `behaviors` are a rule's (`error_rate=0.2`, `fault_rate={"reset": 0.1}`, ...);
+    `scenario="degraded"` (in a `--handlers` file) makes it part of that scenario.
     """
+    given = tuple(behaviors.items())
 
     def mark(function: F) -> F:
         specs = function.__dict__.setdefault(SPECS, [])
-        specs.append(HandlerSpec(selector, path, function, when, times))
+        specs.append(HandlerSpec(selector, path, function, when, times, given, scenario))
         return function
 
     return mark

@@ -17,6 +17,8 @@ from ..errors import SettingsError
 from .handlers import SPECS, HandlerSpec
 
 _loads = itertools.count(1)
+SCENARIOS = "SCENARIOS"
+"""A handlers file's mapping of scenarios, in the shape of a scenarios YAML file."""
 
 
 def specs_of(module: types.ModuleType) -> list[HandlerSpec]:
@@ -60,10 +62,11 @@ def load_module(path: str | Path) -> types.ModuleType:
         raise SettingsError(
             f"handlers file {file}{where}: {type(problem).__name__}: {problem}"
         ) from None
-    if not specs_of(module):
+    if not specs_of(module) and SCENARIOS not in vars(module):
         sys.modules.pop(name, None)
         raise SettingsError(
             f"handlers file {file}: no function is decorated with "
-            "@handler(...) (from pytest_postman_mock import handler)"
+            f"@handler(...) (from pytest_postman_mock import handler) and no {SCENARIOS} "
+            "mapping defines scenarios"
         )
     return module

@@ -19,12 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ..settings import SECRET_HEADERS, secret_headers
+
 if TYPE_CHECKING:  # the call log shows itself through this module (`Call.__repr__`)
     from .log import Call
 
 REDACTED = "[redacted]"
-REDACTED_HEADERS = ("x-api-key", "authorization", "cookie", "set-cookie", "proxy-authorization")
-"""Headers always shown as `[redacted]`; the `redact_headers` setting adds names."""
+REDACTED_HEADERS = SECRET_HEADERS
+"""Headers always shown as `[redacted]` (declared once, in settings, for recording too)."""
 MIN_SECRET = 4
 """Shorter header values are not searched for in bodies (`Cookie: a=1` would blank every `1`)."""
 
@@ -78,11 +80,11 @@ def scrub(call: Call, key: str | None) -> Call:
 class Redactor:
     """Shows a call with its secret headers (and their values in bodies) as `[redacted]`."""
 
-    names: frozenset[str] = frozenset(REDACTED_HEADERS)
+    names: frozenset[str] = secret_headers()
 
     @classmethod
     def with_extra(cls, extra: Iterable[str] = ()) -> Redactor:
-        return cls(frozenset(REDACTED_HEADERS) | {name.strip().lower() for name in extra})
+        return cls(secret_headers(extra))
 
     def secret(self, name: str) -> bool:
         return name.lower() in self.names

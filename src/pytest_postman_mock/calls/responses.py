@@ -13,14 +13,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
+from ..behavior_settings import Delay
 from ..engine.index import CompiledExample
 from ..engine.plans import _UNSET, JSON_TYPE, Rendered, canned
 from ..errors import SettingsError
 from ..settings import parse
+from .behaviors import DEFAULT, RULE_BEHAVIORS, Behaviors
 
 Renderer = Callable[[CompiledExample], Rendered]
 HeaderPairs = tuple[tuple[str, str], ...]
-RESPONSE_FIELDS = frozenset({"status", "json", "body", "headers", "delay", "example"})
+RESPONSE_FIELDS = frozenset({"status", "json", "body", "headers", "example", *RULE_BEHAVIORS})
+"""What a handler's dict may say: the answer, and the rule behaviors for this call."""
 
 
 def header_pairs(headers: Mapping[str, str] | Sequence[tuple[str, str]] | None) -> HeaderPairs:
@@ -38,12 +41,14 @@ class MockResponse:
     body: str | bytes | None = None
     headers: HeaderPairs = ()
     """Added to (and replacing same-named) headers of the example."""
-    delay: int = 0
+    delay: Delay = 0
     example: CompiledExample | None = None
     render: Renderer | None = field(default=None, repr=False, compare=False)
     """Renders the example for the request being answered (set by the mock)."""
     base: Rendered | None = field(default=None, repr=False, compare=False)
     """The example already rendered for this request (the collection's own choice)."""
+    behaviors: Behaviors = DEFAULT
+    """A fault, an error rate or a rate limit for this answer (a dict's `fault`, ...)."""
 
     def __post_init__(self) -> None:
         if self.json is not _UNSET and self.body is not None:
@@ -75,7 +80,7 @@ class MockResponse:
             self, headers=(*[(k, v) for k, v in self.headers if k.lower() not in names], *added)
         )
 
-    def with_delay(self, delay: int) -> MockResponse:
+    def with_delay(self, delay: Delay) -> MockResponse:
         return replace(self, delay=delay)
 
     def rendered(self, render: Renderer | None = None) -> Rendered:
@@ -134,6 +139,7 @@ def from_result(
             )
         spec = dict(result)
         name = spec.pop("example", None)
+        given = {k: v for k, v in spec.items() if k in RULE_BEHAVIORS and k != "delay"}
         return MockResponse(
             status=spec.get("status"),
             json=spec.get("json", _UNSET),
@@ -141,6 +147,7 @@ def from_result(
             headers=spec.get("headers") or (),
             delay=spec.get("delay", 0),
             example=find_example(name) if name is not None else None,
+            behaviors=DEFAULT.with_values(given, who, RULE_BEHAVIORS),
         )
     raise SettingsError(
         f"{who} returned {type(result).__name__} {result!r:.60}: return a dict of "

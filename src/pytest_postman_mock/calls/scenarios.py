@@ -10,8 +10,8 @@ scenario is active for a call; the test's own overrides win over the scenario's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ import yaml
 from ..errors import SettingsError, did_you_mean
 from . import building
 from .behaviors import DEFAULT, SERVER_BEHAVIORS, Behaviors
+from .handlers import HandlerSpec
 from .overrides import OverrideSet
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class Scenario:
     behaviors: Mapping[str, Any]
     overrides: tuple[Mapping[str, Any], ...]
     origin: str
+    handlers: tuple[HandlerSpec, ...] = ()
+    """`@handler(..., scenario=name)` functions of a `--handlers` file."""
 
 
 @dataclass
@@ -89,6 +92,24 @@ def from_mapping(data: Any, origin: str) -> dict[str, Scenario]:
     return found
 
 
+def with_handlers(
+    scenarios: Mapping[str, Scenario], specs: Sequence[HandlerSpec], origin: str
+) -> dict[str, Scenario]:
+    """`scenarios` with each `scenario=` handler added to its scenario; a name the mapping
+    does not define becomes a scenario of those handlers alone."""
+    found = dict(scenarios)
+    for spec in specs:
+        name = spec.scenario
+        if name is None:
+            continue
+        if not isinstance(name, str) or not name.strip():
+            raise SettingsError(f"{origin}: scenario= takes a non-empty name, got {name!r}")
+        where = f"{origin}: scenario {name!r}"
+        known = found.get(name) or Scenario(name, {}, (), where)
+        found[name] = replace(known, handlers=(*known.handlers, spec))
+    return found
+
+
 def load(path: str | Path) -> dict[str, Scenario]:
     """The scenarios of a YAML file; a missing or malformed file is an error naming it."""
     try:
@@ -119,6 +140,11 @@ def activate(scenario: Scenario, engine: Engine, base: Behaviors) -> ActiveScena
         except SettingsError as problem:
             raise SettingsError(f"{scenario.origin}, override {number}: {problem}") from None
         rules.add(rule)
+    for spec in scenario.handlers:
+        try:
+            rules.add(building.from_spec(engine, spec))
+        except SettingsError as problem:
+            raise SettingsError(f"{scenario.origin}: {problem}") from None
     behaviors = base.with_values(scenario.behaviors, scenario.origin, SERVER_BEHAVIORS)
     return ActiveScenario(scenario.name, behaviors, rules)
 
@@ -133,7 +159,13 @@ class ScenarioBook:
         self._ready: dict[tuple[str, int], ActiveScenario] = {}
 
     def add(self, more: Mapping[str, Scenario]) -> None:
-        self.scenarios.update(more)
+        self.replace((), more)
+
+    def replace(self, old: Iterable[str], new: Mapping[str, Scenario]) -> None:
+        """Drop the `old` names and add `new` in one step (a reloaded handlers file)."""
+        dropped = set(old)
+        kept = {k: v for k, v in self.scenarios.items() if k not in dropped}
+        self.scenarios = {**kept, **new}
         self._ready.clear()
 
     def get(self, name: str) -> Scenario:

@@ -6,8 +6,9 @@ under the request whose URL template would serve it (`/users/42` under
 `/users/:userId`); a call no request fits goes to a new request in the
 "Recorded" folder. The example keeps the request's variables as variables
 (path variables, the collection's base-URL variable) and never holds a
-secret: headers in `RECORDING_SECRET_HEADERS` and query or form fields named
-in `RECORDING_SECRET_FIELDS` become `{{variables}}`.
+secret: the secret headers (`SECRET_HEADERS` of the settings, plus the server's
+`redact_headers`) and query or form fields named in `RECORDING_SECRET_FIELDS`
+become `{{variables}}`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
 from ..collection.model import Collection, Environment, Example, Item
-from ..settings import MockSettings
+from ..settings import MockSettings, secret_headers
 from . import paths
 from .bodies import IncomingBody
 from .index import ExampleIndex
@@ -29,14 +30,6 @@ from .paths import Wildcard
 from .request import Incoming
 from .variables import VARIABLE, substitute
 
-RECORDING_SECRET_HEADERS = (
-    "x-api-key",
-    "authorization",
-    "cookie",
-    "set-cookie",
-    "proxy-authorization",
-)
-"""Headers whose values never reach a collection file (to be unified with `redact_headers`)."""
 RECORDING_SECRET_FIELDS = (
     "api_key",
     "apikey",
@@ -53,7 +46,8 @@ RECORDING_SECRET_FIELDS = (
     "signature",
     "sig",
 )
-"""Query parameters and form fields whose values become `{{name}}` in a recording."""
+"""Query parameters and form fields whose values become `{{name}}` in a recording (headers:
+`settings.secret_headers`)."""
 NOT_RECORDED = frozenset(
     {
         "host",
@@ -185,10 +179,15 @@ def base_variable(collection: Collection) -> str:
 
 
 def example_for(
-    exchange: Exchange, placement: Placement, base: str, drop: Iterable[str] = ()
+    exchange: Exchange,
+    placement: Placement,
+    base: str,
+    drop: Iterable[str] = (),
+    secret: frozenset[str] = secret_headers(),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The saved example for `exchange`, and the request it would make in the Recorded
-    folder; `drop` names request headers that belong to the mock (its own x-api-key).
+    folder; `drop` names request headers that belong to the mock (its own x-api-key),
+    `secret` the headers whose values become `{{variables}}` (lower case).
 
     Every secret value found on the way is also replaced wherever else it appears
     (a body that echoes a token back, a URL), so that it never reaches the file.
@@ -197,7 +196,7 @@ def example_for(
     url = _url(exchange, placement, base, secrets)
     dropped = {name.lower() for name in drop}
     headers = [
-        {"key": key, "value": _secret_header(key, value, secrets)}
+        {"key": key, "value": _secret_header(key, value, secrets, secret)}
         for key, value in exchange.headers
         if key.lower() not in NOT_RECORDED
         and key.lower() not in dropped
@@ -216,7 +215,7 @@ def example_for(
         "code": exchange.status,
         "_postman_previewlanguage": _language(content_type),
         "header": [
-            {"key": key, "value": _secret_header(key, value, secrets)}
+            {"key": key, "value": _secret_header(key, value, secrets, secret)}
             for key, value in exchange.response_headers
             if key.lower() not in NOT_RECORDED
         ],
@@ -313,8 +312,8 @@ def _secret_field(key: str, value: str, secrets: dict[str, str]) -> str:
     return value
 
 
-def _secret_header(key: str, value: str, secrets: dict[str, str]) -> str:
-    if key.lower() in RECORDING_SECRET_HEADERS:
+def _secret_header(key: str, value: str, secrets: dict[str, str], secret: frozenset[str]) -> str:
+    if key.lower() in secret:
         return _remember(secrets, value, key.lower())
     return value
 

@@ -15,11 +15,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union, cast
 
 from ..calls import building
-from ..calls.handlers import SPECS, Handler, HandlerSpec, current_request, find_example
-from ..calls.modules import load_module, specs_of
+from ..calls.behaviors import Behaviors
+from ..calls.handlers import (
+    SPECS,
+    Handler,
+    HandlerSpec,
+    current_request,
+    describe_handler,
+    find_example,
+)
+from ..calls.modules import SCENARIOS, load_module, specs_of
 from ..calls.overrides import Override
 from ..calls.resource import Resource
 from ..calls.responses import MockResponse
+from ..calls.scenarios import activate, from_mapping, with_handlers
 from ..calls.state import State
 from ..engine.request import Incoming
 from ..errors import SettingsError
@@ -45,17 +54,21 @@ class ProgrammableAPI:
         *,
         when: Mapping[str, Any] | None = None,
         times: int | None = None,
+        **behaviors: Any,
     ) -> Callable[[F], F]:
         """`@postman_mock.handler("POST", "/orders")`: the function answers those calls.
 
         The path may be one the collection lacks (as with `route`); `selector` alone
         names a request of the collection. The function is returned unchanged.
+        `behaviors` are the rule's own (`error_rate=`, `fault=`, `fault_rate=`, `delay=`,
+        ...), decided before the function runs.
         """
         __tracebackhide__ = True
+        given = tuple(behaviors.items())
 
         def register(function: F) -> F:
             __tracebackhide__ = True
-            self._add_handler(HandlerSpec(selector, path, function, when, times))
+            self._add_handler(HandlerSpec(selector, path, function, when, times, given))
             return function
 
         return register
@@ -86,7 +99,19 @@ class ProgrammableAPI:
         else:
             functions = cast("Iterable[Callable[..., Any]]", source)
             specs = [spec for function in functions for spec in getattr(function, SPECS, ())]
+        return self._use_specs(specs, replacing, where)
+
+    def _use_specs(
+        self, specs: Sequence[HandlerSpec], replacing: Sequence[Override], where: str
+    ) -> list[Override]:
         try:
+            for spec in specs:
+                if spec.scenario is not None:
+                    raise SettingsError(
+                        f"handler {describe_handler(spec.function)}: scenario= belongs to "
+                        "the scenarios of a serve --handlers file; here, use "
+                        "use_scenario() with the pytest_postman_mock_scenarios hook"
+                    )
             rules = [building.from_spec(self._app.engine, spec) for spec in specs]
         except SettingsError as problem:
             raise SettingsError(f"{where}{problem}") from None
@@ -138,20 +163,49 @@ __all__ = ["Handler", "ProgrammableAPI"]
 
 class HandlerFile:
     """A `--handlers` file in service: loaded once, reloaded on change, and on a failed
-    reload the previous handlers keep serving while the error is said once."""
+    reload the previous handlers (and scenarios) keep serving while the error is said once.
+
+    Its `SCENARIOS` mapping (the scenarios YAML shape) and its `@handler(...,
+    scenario=name)` functions join the server's scenarios; a reload replaces them, and
+    the scenario in force, if the file defines it, starts again from the new definition.
+    """
 
     def __init__(self, api: ProgrammableAPI, path: str | Path, say: Callable[..., None]) -> None:
         self.api, self.path, self.say = api, Path(path), say
-        self.rules: list[Override] = api.use_handlers(self.path)
+        self.rules: list[Override] = []
+        self.scenarios: tuple[str, ...] = ()
         self.last_failure = ""
+        self.load()
+
+    def load(self) -> None:
+        """Load the file; a `SettingsError` naming it when it does not load."""
+        where = f"handlers file {self.path}"
+        module = load_module(self.path)
+        specs = specs_of(module)
+        app = self.api._app
+        scenarios = from_mapping(vars(module).get(SCENARIOS), f"{where}: {SCENARIOS}")
+        scenarios = with_handlers(scenarios, specs, where)
+        base = Behaviors.of(app.settings)
+        for scenario in scenarios.values():  # every rule checked before any is used
+            activate(scenario, app.engine, base)
+        plain = [spec for spec in specs if spec.scenario is None]
+        self.rules = self.api._use_specs(plain, self.rules, f"{where}: ")
+        app.scenarios.replace(self.scenarios, scenarios)
+        self.scenarios = tuple(scenarios)
+        active = app.active_scenario
+        if active is not None and active.name in scenarios:
+            app.use_scenario(active.name)
 
     def summary(self) -> str:
-        return ", ".join(rule.describe() for rule in self.rules)
+        shown = ", ".join(rule.describe() for rule in self.rules) or "no handlers"
+        if self.scenarios:
+            shown += f"; scenarios {', '.join(self.scenarios)}"
+        return shown
 
     def reload(self) -> bool:
         """Load the file again; False (after saying why, once) when it does not load."""
         try:
-            self.rules = self.api.use_handlers(self.path, replacing=self.rules)
+            self.load()
         except SettingsError as problem:
             if str(problem) != self.last_failure:
                 self.last_failure = str(problem)
@@ -160,5 +214,6 @@ class HandlerFile:
                 )
             return False
         self.last_failure = ""
-        self.say(f"Reloaded handlers from {self.path}: {len(self.rules)} handler(s)", False)
+        found = f", {len(self.scenarios)} scenario(s)" if self.scenarios else ""
+        self.say(f"Reloaded handlers from {self.path}: {len(self.rules)} handler(s){found}", False)
         return True

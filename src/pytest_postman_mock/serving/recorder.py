@@ -22,7 +22,7 @@ from ..engine.index import CompiledExample
 from ..engine.plans import Rendered
 from ..engine.recording import Exchange, Placer, example_for
 from ..errors import PostmanMockError, SettingsError
-from ..settings import MockSettings
+from ..settings import MockSettings, secret_headers
 from .proxy import Upstream
 
 
@@ -111,7 +111,8 @@ class Proxying:
         placer = self._placer_for(engine)
         placement = placer.place(exchange.method, exchange.path, _pairs(exchange.query))
         drop = ("x-api-key",) if self.private else ()
-        example, new_request = example_for(exchange, placement, placer.base_variable, drop)
+        secret = secret_headers(engine.settings.redact_headers)
+        example, new_request = example_for(exchange, placement, placer.base_variable, drop, secret)
         item = parse_pointer(placement.item.pointer) if placement.item is not None else None
         replace = None
         if hit is not None and self.sends_everything and item is not None:

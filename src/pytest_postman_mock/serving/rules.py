@@ -95,7 +95,12 @@ class RuledCall:
             scenario = answer.scenario
             if taken is None and scenario is not None and len(scenario.rules):
                 taken = scenario.rules.take(
-                    incoming.method, path, name, matched=matched, accept=self.accept
+                    incoming.method,
+                    path,
+                    name,
+                    matched=matched,
+                    accept=self.accept,
+                    tried=self.tried,
                 )
                 if taken is not None:
                     answer.notes.append(f"scenario {scenario.name!r}")
@@ -110,9 +115,10 @@ class RuledCall:
                 self.reply(rule, reply)
                 return
             self.tried.add(rule)
-            if self.handle(rule):
+            if self.handle(rule, reply):
                 return
-            app.overrides.release(rule)
+            if rule.owner is not None:
+                rule.owner.release(rule)
             answer.notes.append(f"{rule.describe()} returned None: fell through")
 
     def reply(self, rule: Override, reply: Reply) -> None:
@@ -147,10 +153,18 @@ class RuledCall:
             Outcome(rendered, Match(example, captures=captures)),
         )
 
-    def handle(self, rule: Override) -> bool:
-        """Run a handler rule; False when it let the call through."""
+    def handle(self, rule: Override, reply: Reply) -> bool:
+        """Run a handler rule; False when it let the call through.
+
+        The rule's own behaviors are decided first (an error or a 429 answers without
+        the handler; a fault still lets it give the body the fault cuts), then those
+        of the handler's answer."""
         assert rule.handler is not None
         answer, view = self.answer, self.view
+        if self.app.behave(answer, reply.behaviors, rule, rule.describe()):
+            answer.notes.append(rule.describe())
+            answer.delay = reply.delay or None
+            return True
         view.params = rule.captures(self.incoming.path)
         if rule.request_name is not None and self.outcome and self.outcome.match:
             view.params = dict(self.outcome.match.captures or {})
@@ -173,7 +187,9 @@ class RuledCall:
         if response is None or rendered is None:
             return False
         answer.notes.append(rule.describe())
-        answer.delay = response.delay or None
+        answer.delay = response.delay or reply.delay or None
+        if self.app.behave(answer, response.behaviors, (rule, "answer"), rule.describe()):
+            return True
         if response.example is not None:
             self.settle_example(response.example, rendered)
         else:
