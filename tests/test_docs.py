@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from . import builders
+from . import builders, support_docs
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
@@ -149,3 +149,12 @@ def test_the_pages_have_snippets_and_few_are_fragments() -> None:
     found = [param.values[0] for param in snippets()]
     assert len(found) >= 11
     assert sum(s.lstrip().startswith(FRAGMENT) for s in found) <= 1
+
+
+def test_the_settings_reference_is_generated_from_the_settings_table() -> None:
+    text = support_docs.PAGE.read_text(encoding="utf-8")
+    _, table, _ = support_docs.split(text)
+    assert table == support_docs.settings_table(), (
+        f"docs/{support_docs.PAGE.name}: the settings table is out of date with "
+        f"pytest_postman_mock.settings.SETTINGS; run `{support_docs.COMMAND}`"
+    )
