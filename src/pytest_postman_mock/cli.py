@@ -105,7 +105,9 @@ def _collection_arguments(command: argparse.ArgumentParser) -> None:
 def _setting_argument(command: argparse.ArgumentParser, setting: Setting) -> None:
     """One `serve` flag from the settings table: `--name VALUE`, or `--name/--no-name`."""
     default = f" (default {setting.default})" if setting.default else ""
-    help_text = setting.help[0].lower() + setting.help[1:].rstrip(".") + default
+    first = setting.help.split(" ", 1)[0]
+    lower = first.lower() if first[1:2].islower() else first  # "YAML file" stays as it is
+    help_text = lower + setting.help[len(first) :].rstrip(".") + default
     if setting.is_bool:
         command.add_argument(
             setting.serve_flag,

@@ -507,7 +507,12 @@ def _with_defaults(rows: tuple[Setting, ...]) -> tuple[Setting, ...]:
     for row in rows:
         if row.server and not row.default:
             value = getattr(defaults, row.name)
-            text = str(value).lower() if isinstance(value, bool) else str(value)
+            if isinstance(value, bool):
+                text = str(value).lower()
+            elif isinstance(value, tuple):
+                text = ",".join(map(str, value))  # as a user writes it: 500,502,503,504
+            else:
+                text = str(value)
             if value not in (None, ()):
                 row = replace(row, default=text)
         out.append(row)
