@@ -155,3 +155,15 @@ def user_and_echo(echo_body: str = "{{$body}}", *more: dict[str, Any]) -> dict[s
         ),
         *more,
     )
+
+
+def hello(*more: dict[str, Any]) -> dict[str, Any]:
+    """`GET /hello` answering `{"hello": "world"}`: the API a test of behaviors needs."""
+    return collection(
+        request(
+            "Hello",
+            "{{baseUrl}}/hello",
+            json_example("Hello", "{{baseUrl}}/hello", {"hello": "world"}),
+        ),
+        *more,
+    )

@@ -26,13 +26,7 @@ BODY = {"items": list(range(200))}
 
 @pytest.fixture
 def mock(tmp_path: Path) -> Any:
-    doc = builders.collection(
-        builders.request(
-            "Hello",
-            "{{baseUrl}}/hello",
-            builders.json_example("Hello", "{{baseUrl}}/hello", {"hello": "world"}),
-        )
-    )
+    doc = builders.hello()
     with MockServer(builders.write(tmp_path / "api.json", doc), seed=4) as server:
         yield server
 
@@ -130,13 +124,7 @@ def outcomes(mock: MockServer, n: int) -> list[str]:
 
 
 def test_fault_rate_ends_that_fraction_of_calls_reproducibly(tmp_path: Path) -> None:
-    doc = builders.collection(
-        builders.request(
-            "Hello",
-            "{{baseUrl}}/hello",
-            builders.json_example("Hello", "{{baseUrl}}/hello", {"hello": "world"}),
-        )
-    )
+    doc = builders.hello()
     api = builders.write(tmp_path / "api.json", doc)
     n, rates = 200, {"reset": 0.2, "truncate": 0.1}
     runs = []

@@ -21,13 +21,7 @@ TIMEOUT = 5.0
 
 @pytest.fixture
 def mock(tmp_path: Path) -> Any:
-    doc = builders.collection(
-        builders.request(
-            "Hello",
-            "{{baseUrl}}/hello",
-            builders.json_example("Hello", "{{baseUrl}}/hello", {"hello": "world"}),
-        )
-    )
+    doc = builders.hello()
     with MockServer(builders.write(tmp_path / "api.json", doc), seed=5) as server:
         yield server
 
