@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import sys
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -18,7 +19,18 @@ import h11
 
 def _wsgi(text: str) -> str:
     """A text as WSGI carries it: its UTF-8 bytes read as Latin-1 (PEP 3333)."""
-    return text.encode("utf-8").decode("latin-1")
+    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+
+
+@lru_cache(maxsize=1024)
+def _header_key(raw_name: bytes) -> str | None:
+    """The environ key of a header name, or None for one to leave out (clients send the
+    same few names on every request: each is worked out once)."""
+    name = raw_name.decode("ascii")
+    if "_" in name:  # as Werkzeug: X_Api_Key must not pass for X-Api-Key
+        return None
+    key = name.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
 
 
 def build_environ(
@@ -31,9 +43,16 @@ def build_environ(
 ) -> dict[str, Any]:
     """The environ for `request` with `body`, from `client` to `server`."""
     target = request.target.decode("ascii")
-    url = urlsplit(target)
-    # A target that starts with two slashes is a path, not an authority.
-    path = f"/{url.netloc}{url.path}" if not url.scheme and url.netloc else url.path
+    host = ""
+    if target[:1] == "/" and target[1:2] != "/" and "#" not in target:  # origin-form
+        path, _, query = target.partition("?")
+    else:
+        url = urlsplit(target)
+        # A target that starts with two slashes is a path, not an authority.
+        path = f"/{url.netloc}{url.path}" if not url.scheme and url.netloc else url.path
+        query = url.query
+        if url.scheme and url.netloc:  # absolute-form: the target names the host
+            host = url.netloc
     version = request.http_version.decode("ascii")
     environ: dict[str, Any] = {
         "wsgi.version": (1, 0),
@@ -48,7 +67,7 @@ def build_environ(
         "REQUEST_METHOD": request.method.decode("ascii"),
         "SCRIPT_NAME": "",
         "PATH_INFO": _wsgi(unquote(path)),
-        "QUERY_STRING": url.query,
+        "QUERY_STRING": query,
         "REQUEST_URI": target,
         "RAW_URI": target,
         "REMOTE_ADDR": client[0],
@@ -58,18 +77,15 @@ def build_environ(
         "SERVER_PROTOCOL": f"HTTP/{version}",
     }
     for raw_name, raw_value in request.headers.raw_items():
-        name = raw_name.decode("ascii")
-        if "_" in name:  # as Werkzeug: X_Api_Key must not pass for X-Api-Key
+        key = _header_key(raw_name)
+        if key is None:
             continue
-        key = name.upper().replace("-", "_")
         value = raw_value.decode("latin-1")
-        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            key = f"HTTP_{key}"
-            if key in environ:
-                value = f"{environ[key]},{value}"
+        if key in environ and key[0] == "H":  # a repeated HTTP_ header: its values joined
+            value = f"{environ[key]},{value}"
         environ[key] = value
     if "CONTENT_LENGTH" in environ:  # h11 checked it: the one value, the body's length
         environ["CONTENT_LENGTH"] = str(len(body))
-    if url.scheme and url.netloc:  # absolute-form: the target names the host
-        environ["HTTP_HOST"] = url.netloc
+    if host:
+        environ["HTTP_HOST"] = host
     return environ

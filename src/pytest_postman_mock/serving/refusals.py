@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, unquote
 
-import h11
-
 from ..calls.kinds import Kind
 from ..calls.log import Call
 from ..calls.redaction import scrub
 from ..engine.plans import Rendered
 from .app import MockApp, header_text, too_large
+from .response_bytes import response_bytes
 
 HEADERS = {
     400: "Bad request",
@@ -53,17 +52,12 @@ def too_big(max_body: int) -> Refusal:
 
 
 def wire_bytes(rendered: Rendered, head_only: bool = False) -> bytes:
-    """`rendered` as HTTP/1.1 bytes with `Connection: close`, formatted by h11."""
-    writer = h11.Connection(h11.SERVER)
-    headers = [(k.encode("ascii"), v.encode("latin-1")) for k, v in rendered.headers]
-    headers += [(b"Content-Length", b"%d" % len(rendered.body)), (b"Connection", b"close")]
-    response = h11.Response(
-        status_code=rendered.status, headers=headers, reason=rendered.reason.encode("latin-1")
+    """`rendered` as HTTP/1.1 bytes with `Connection: close` (and no `Server` or `Date`)."""
+    status = f"{rendered.status} {rendered.reason}"
+    body, headers = rendered.body, rendered.headers
+    return response_bytes(
+        status, headers, body, head_only=head_only, connection="close", stamp=False
     )
-    data = writer.send(response) or b""
-    if not head_only:
-        data += writer.send(h11.Data(data=rendered.body)) or b""
-    return data
 
 
 def busy(limit: int) -> bytes:

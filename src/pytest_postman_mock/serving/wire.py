@@ -17,7 +17,6 @@ import logging
 import socket
 import socketserver
 import time
-from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
 import h11
@@ -25,6 +24,7 @@ import h11
 from . import faults, tls
 from .environ import build_environ
 from .refusals import Refusal, record, too_big, wire_bytes
+from .response_bytes import CONTINUE, SERVER_NAME, Unsendable, response_bytes
 from .wsgi_keys import FAULT
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ WAKE = 5.0
 """Seconds between deadline checks while a connection waits to read."""
 DRAIN_SECONDS = 0.5
 DRAIN_LIMIT = 1024 * 1024
-SERVER_NAME = "postman-mock"
-NO_BODY_STATUSES = frozenset({204, 304})
 CUT_SHORT = "the client stopped before sending its whole body"
 
 _log = logging.getLogger("pytest_postman_mock.server")
@@ -220,16 +218,23 @@ class WireHandler(socketserver.BaseRequestHandler):
         if not isinstance(request, h11.Request):
             raise Gone
         seen.request = request
-        close = self.check(request)
+        keep, bodyless = self.check(request)
+        if bodyless and not conn.they_are_waiting_for_100_continue:
+            # h11 would next say EndOfMessage without reading a byte: skip asking it
+            self.buffer += conn.trailing_data[0]
+            return self.answer(request, b"", keep)
         body = self.read_body(conn, seen)
-        return self.answer(conn, request, body, close)
+        return self.answer(request, body, keep)
 
-    def check(self, request: h11.Request) -> bool:
-        """Refuse what h11 lets through but we do not take; whether to close after."""
+    def check(self, request: h11.Request) -> tuple[bool, bool]:
+        """Refuse what h11 lets through but we do not take; (whether the connection may be
+        kept after the answer, as h11 decides it plus HTTP/1.0 `Connection: keep-alive`;
+        whether the request has no body)."""
         items = request.headers.raw_items()
         if len(items) > MAX_HEADERS:
             raise Refusal(431, f"more than {MAX_HEADERS} header fields")
         size, length, chunked = 0, None, False
+        tokens: set[bytes] = set()
         for name, value in items:
             size += len(name) + len(value) + 4
             lower = name.lower()
@@ -237,6 +242,8 @@ class WireHandler(socketserver.BaseRequestHandler):
                 length = value
             elif lower == b"transfer-encoding":
                 chunked = True
+            elif lower == b"connection":
+                tokens.update(token.strip().lower() for token in value.split(b","))
         # h11 bounds a head still arriving; one that came whole in one read is bounded here.
         if size > MAX_HEAD:
             raise Refusal(431, f"request head over {MAX_HEAD} bytes")
@@ -245,12 +252,14 @@ class WireHandler(socketserver.BaseRequestHandler):
             raise Refusal(505, f"HTTP/{version} is not supported (HTTP/1.0 and 1.1 are)")
         if length is not None and (len(length) > 15 or int(length) > self.settings.max_body):
             raise too_big(self.settings.max_body)
-        # RFC 9112 6.1: read as chunked, and close after, whatever Content-Length said.
-        return length is not None and chunked
+        bodyless = not chunked and (length is None or int(length) == 0)
+        if (length is not None and chunked) or b"close" in tokens:
+            return False, bodyless  # RFC 9112 6.1: read as chunked, close after, whatever CL said
+        return request.http_version == b"1.1" or b"keep-alive" in tokens, bodyless
 
     def read_body(self, conn: h11.Connection, seen: Seen) -> bytes:
         if conn.they_are_waiting_for_100_continue:
-            self.send(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
+            self.send(CONTINUE)
         limit = self.settings.max_body
         while True:
             try:
@@ -308,62 +317,35 @@ class WireHandler(socketserver.BaseRequestHandler):
             plain = [("Content-Type", "text/plain")]
             return "500 Internal Server Error", plain, b"Server error", environ
 
-    def answer(self, conn: h11.Connection, request: h11.Request, body: bytes, close: bool) -> bool:
-        """Run the app and send its response in one write; whether to keep the connection."""
+    def answer(self, request: h11.Request, body: bytes, keep: bool) -> bool:
+        """Run the app and send its response in one write; whether to keep the connection.
+
+        h11 only parses here: each request has its own `h11.Connection` (see `serve_one`),
+        dropped once its body is read, so the response never goes through h11 and no h11
+        state has to follow it. `keep` comes from `check`; on HTTP/1.0 a kept connection
+        says `Connection: keep-alive`, and a closing one always says `Connection: close`.
+        """
         status, headers, data, environ = self.run_app(request, body)
         fault = environ.get(FAULT)
         if fault is not None:  # a behavior ends this call with a network fault, not an answer
             faults.carry_out(fault, self.request, status, headers, data, self.server.stopping)
             return False
-        code_text, _, reason = status.partition(" ")
-        code = int(code_text)
-        old_keep_alive = request.http_version == b"1.0" and b"keep-alive" in {
-            token.strip().lower()
-            for name, value in request.headers
-            if name == b"connection"
-            for token in value.split(b",")
-        }
-        close = close or self.server.stopping.is_set()
-        out = [(k, v) for k, v in headers if k.lower() != "connection"]
-        names = {k.lower() for k, _ in out}
-        # the mock's own Server and Date only where the example saved none: the example wins
-        if "server" not in names:
-            out.append(("Server", SERVER_NAME))
-        if "date" not in names:
-            out.append(("Date", formatdate(usegmt=True)))
-        sends_body = code >= 200 and code not in NO_BODY_STATUSES
-        if sends_body and not any(k.lower() == "content-length" for k, _ in out):
-            out.append(("Content-Length", str(len(data))))
-        if close:
-            out.append(("Connection", "close"))
+        keep = keep and not self.server.stopping.is_set()
+        old = request.http_version == b"1.0"
         try:
-            parts = [
-                conn.send(
-                    h11.Response(
-                        status_code=code,
-                        headers=[(k.encode("ascii"), v.encode("latin-1")) for k, v in out],
-                        reason=reason.encode("latin-1"),
-                    )
-                )
-                or b""
-            ]
-            if sends_body and request.method != b"HEAD":
-                parts.append(conn.send(h11.Data(data=data)) or b"")
-            parts.append(conn.send(h11.EndOfMessage()) or b"")
-        except (UnicodeEncodeError, h11.LocalProtocolError):  # a header HTTP cannot carry
-            _log.warning("a response could not be encoded; sent 500 instead")
+            sent = response_bytes(
+                status,
+                headers,
+                data,
+                head_only=request.method == b"HEAD",
+                connection=None if keep and not old else "keep-alive" if keep else "close",
+            )
+        except Unsendable as problem:
+            _log.warning("a response could not be sent (%s); sent 500 instead", problem)
             self.send(wire_bytes(Refusal(500, "unsendable response").rendered(0)))
             return False
-        # h11 keeps HTTP/1.1 connections alive unless either side said close; HTTP/1.0
-        # keep-alive, which h11 does not do, is honoured here (a fresh h11 per request).
-        keep = conn.our_state is h11.DONE
-        if old_keep_alive and not close:
-            keep = True
-            parts[0] = parts[0].replace(
-                b"\r\nConnection: close\r\n", b"\r\nConnection: keep-alive\r\n"
-            )
-        self.send(b"".join(parts))  # head and body in one write
-        return keep and not close
+        self.send(sent)  # head and body in one write
+        return keep
 
     def refuse(self, refusal: Refusal, seen: Seen) -> None:
         """Answer a refused request with `Connection: close`, and log it."""
