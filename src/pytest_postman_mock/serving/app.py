@@ -9,6 +9,7 @@ server serves a whole session while every test sees only its own world.
 from __future__ import annotations
 
 import hmac
+import io
 import random
 import threading
 import time
@@ -18,11 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
-from urllib.parse import quote
 
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
-from werkzeug.wrappers import Request, Response
+from werkzeug.http import parse_options_header
+from werkzeug.wrappers import Request
 
 from ..behavior_settings import MAX_DELAY_MS, Delay
 from ..calls.behaviors import NOTHING, Behaviors, BehaviorState, Decision, decide, with_headers
@@ -41,26 +42,18 @@ from ..engine.request import Incoming
 from ..engine.variables import TooLarge
 from ..errors import SettingsError
 from ..parsers import SEED_LIMIT
+from .cors import cors_headers
 from .recorder import Proxying
 from .rules import RuledCall
+from .seen import Seen, header_text
 from .wsgi_keys import BODY_READ, FAULT
+from .wsgi_response import send
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 
 CORS_MAX_AGE = "86400"
-SAFELISTED = frozenset(
-    {
-        "cache-control",
-        "content-language",
-        "content-length",
-        "content-type",
-        "expires",
-        "last-modified",
-        "pragma",
-    }
-)
 UNAUTHORIZED = {
     "error": {
         "name": "mockNotFoundError",
@@ -118,34 +111,14 @@ class Answer:
     """The call's scenario: its `x-mock-scenario`, else the one in force."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
+    environ: WSGIEnvironment | None = None
     request: Request | None = None
+    """Werkzeug's view of the request, built only when something needs it."""
     request_label: str | None = None
     """The same request's full label, `Folder / Request`."""
 
     def settle(self, kind: Kind, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome
-
-
-def header_text(value: str) -> str:
-    """A header value as the client meant it: WSGI hands over Latin-1, but clients that send
-    non-ASCII (an example name in `x-mock-response-name`) send UTF-8."""
-    if value.isascii():
-        return value
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
-
-
-def raw_path(environ: WSGIEnvironment) -> str:
-    """The request path still percent-encoded, as the client sent it (no double decoding)."""
-    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    if not uri:
-        return quote(environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace"))
-    uri = uri.split("?", 1)[0]
-    if "://" in uri:  # absolute-form request target
-        uri = "/" + uri.split("://", 1)[1].partition("/")[2]
-    return uri or "/"
 
 
 class MockApp:
@@ -225,15 +198,13 @@ class MockApp:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         served_at = datetime.now(timezone.utc)
-        request = Request(environ)
-        request.max_content_length = self.settings.max_body
-        answer = Answer(self.current_test, self.engine)  # one engine per call, even mid-reload
-        answer.request = request
+        seen = Seen.of(environ)
+        answer = Answer(self.current_test, self.engine, environ=environ)  # one engine per call
         try:
-            answer.body = request.get_data(cache=True)
+            answer.body = self._body(environ, answer)
             environ[BODY_READ] = True  # the connection may serve the client's next request
-            incoming = self._incoming(request, environ, answer.body)
-            self._answer(request, incoming, answer)
+            incoming = self._incoming(seen, answer)
+            self._answer(seen, incoming, answer)
             if answer.behaved.fault is not None:
                 answer.kind = Kind.BEHAVIOR
             if self.response_hook is not None:
@@ -242,7 +213,7 @@ class MockApp:
                 changed = self.response_hook(incoming, name, answer.response)
                 if changed is not None:
                     answer.response = changed
-            delay = self._delay(request, answer)
+            delay = self._delay(environ, answer)
             if delay:
                 self.stopping.wait(delay / 1000)
             if answer.behaved.headers:
@@ -261,36 +232,59 @@ class MockApp:
         except Exception:  # the server must keep serving whatever one request does
             answer.error = traceback.format_exc()
             answer.settle(Kind.ERROR, SERVER_ERROR_RESPONSE)
-        self._record(request, answer, served_at, started)
-        rendered = answer.response
-        response = Response(
-            rendered.body,
-            status=f"{rendered.status} {rendered.reason}",
-            headers=list(rendered.headers),
-        )
-        return response(environ, start_response)
+        self._record(seen, answer, served_at, started)
+        return send(answer.response, environ, start_response)
 
-    def _incoming(self, request: Request, environ: WSGIEnvironment, body: bytes) -> Incoming:
+    def werkzeug_request(self, answer: Answer) -> Request:
+        """Werkzeug's `Request` for the call (built once, when something needs it), its body
+        readable again if the app has read it already."""
+        if answer.request is None:
+            environ = answer.environ
+            assert environ is not None
+            if environ.get(BODY_READ):
+                environ["wsgi.input"] = io.BytesIO(answer.body)
+            answer.request = Request(environ)
+            answer.request.max_content_length = self.settings.max_body
+        return answer.request
+
+    def _body(self, environ: WSGIEnvironment, answer: Answer) -> bytes:
+        """The whole body: read at once from a server that ends the stream itself (ours reads
+        and bounds it before the app runs), else by Werkzeug; over `max_body` is a 413."""
+        stream = environ.get("wsgi.input")
+        limit = self.settings.max_body
+        if type(stream) is io.BytesIO and environ.get("wsgi.input_terminated"):
+            length = environ.get("CONTENT_LENGTH") or ""
+            body = stream.read(limit + 1)
+            if len(body) > limit or (length.isdigit() and int(length) > limit):
+                raise RequestEntityTooLarge()
+            return body
+        if "wsgi.input_terminated" not in environ and not environ.get("CONTENT_LENGTH"):
+            return b""  # as Werkzeug: no length, no end marked by the server, no body read
+        return self.werkzeug_request(answer).get_data(cache=True)
+
+    def _incoming(self, seen: Seen, answer: Answer) -> Incoming:
         headers: dict[str, str] = {}
-        for key, value in request.headers.items():
+        for key, value in seen.headers:
             headers.setdefault(key.lower(), header_text(value))
-        mimetype = request.mimetype
-        form = tuple(request.form.items(multi=True)) if mimetype in FORM_TYPES else None
+        content_type = seen.content_type
+        form = None
+        if content_type and parse_options_header(content_type)[0].lower() in FORM_TYPES:
+            form = tuple(self.werkzeug_request(answer).form.items(multi=True))
         return Incoming(
-            method=request.method,
-            path=raw_path(environ),
-            query=tuple(request.args.items(multi=True)),
+            method=seen.method,
+            path=seen.raw_path,
+            query=seen.query,
             headers=headers,
-            body=IncomingBody(body, request.content_type or "", form),
+            body=IncomingBody(answer.body, content_type, form),
         )
 
-    def _answer(self, request: Request, incoming: Incoming, answer: Answer) -> None:
+    def _answer(self, seen: Seen, incoming: Incoming, answer: Answer) -> None:
         """Decide the response: preflight, access check, outage, then the engine."""
         settings = self.settings
         answer.notes.extend(incoming.controls.notes)
         preflight = (
             settings.cors
-            and request.method == "OPTIONS"
+            and seen.method == "OPTIONS"
             and "access-control-request-method" in incoming.headers
         )
         if preflight:
@@ -314,8 +308,8 @@ class MockApp:
                 return
             scenario = answer.scenario
             if len(self.overrides) or (scenario is not None and len(scenario.rules)):
-                headers = Headers([(k, header_text(v)) for k, v in request.headers.items()])
-                RuledCall(self, request, incoming, answer, headers).run()
+                headers = Headers([(k, header_text(v)) for k, v in seen.headers])
+                RuledCall(self, self.werkzeug_request(answer), incoming, answer, headers).run()
             else:
                 self._match(incoming, answer)
 
@@ -375,9 +369,12 @@ class MockApp:
         (nothing matched, or `record="all"`)."""
         proxying = self.proxying
         if proxying is not None and (outcome.example is None or proxying.sends_everything):
-            assert answer.request is not None
             response, notes = proxying.handle(
-                answer.engine, answer.request, incoming.path, answer.body, outcome.example
+                answer.engine,
+                self.werkzeug_request(answer),
+                incoming.path,
+                answer.body,
+                outcome.example,
             )
             answer.notes.extend(notes)
             answer.settle(Kind.PROXIED, self._cors(response))
@@ -388,19 +385,7 @@ class MockApp:
     def _cors(self, rendered: Rendered) -> Rendered:
         if not self.settings.cors:
             return rendered
-        names = {k.lower() for k, _ in rendered.headers}
-        extra: list[tuple[str, str]] = []
-        if "access-control-allow-origin" not in names:
-            extra.append(("Access-Control-Allow-Origin", "*"))
-        exposed = sorted(
-            {
-                k
-                for k, _ in rendered.headers
-                if k.lower() not in SAFELISTED and not k.lower().startswith("access-control-")
-            }
-        )
-        if exposed and "access-control-expose-headers" not in names:
-            extra.append(("Access-Control-Expose-Headers", ", ".join(exposed)))
+        extra = cors_headers(tuple(k for k, _ in rendered.headers))
         if not extra:
             return rendered
         return Rendered(
@@ -422,20 +407,20 @@ class MockApp:
             headers.append(("Access-Control-Allow-Headers", asked_headers))
         return Rendered(204, "No Content", tuple(headers), b"")
 
-    def _delay(self, request: Request, answer: Answer) -> int:
+    def _delay(self, environ: WSGIEnvironment, answer: Answer) -> int:
         """An override's delay, else the call's `x-mock-response-delay`, else the setting;
         a range or a distribution is drawn from the test's seed, and noted."""
-        spec = self._delay_spec(request, answer)
+        spec = self._delay_spec(environ, answer)
         drawn = self.behavior_state.delay_ms(spec)
         if not isinstance(spec, int):
             answer.notes.append(f"behavior delay={spec}: {drawn} ms")
         return drawn
 
-    def _delay_spec(self, request: Request, answer: Answer) -> Delay:
+    def _delay_spec(self, environ: WSGIEnvironment, answer: Answer) -> Delay:
         if answer.delay is not None:
             return answer.delay
         notes = answer.notes
-        asked = request.headers.get("x-mock-response-delay")
+        asked = environ.get("HTTP_X_MOCK_RESPONSE_DELAY")
         if asked is not None:
             value = asked.strip()
             if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_DELAY_MS:
@@ -443,9 +428,7 @@ class MockApp:
             notes.append(f"ignored x-mock-response-delay {asked!r}: not 1 to {MAX_DELAY_MS} ms")
         return self.behaviors.delay
 
-    def _record(
-        self, request: Request, answer: Answer, served_at: datetime, started: float
-    ) -> Call:
+    def _record(self, seen: Seen, answer: Answer, served_at: datetime, started: float) -> Call:
         outcome = answer.outcome
         example = outcome.example if outcome else None
         with self._served_lock:
@@ -453,8 +436,7 @@ class MockApp:
             if example is not None:
                 self.served[id(example)] += 1
         headers = tuple(
-            (k, REDACTED if k.lower() == "x-api-key" else header_text(v))
-            for k, v in request.headers.items()
+            (k, REDACTED if k.lower() == "x-api-key" else header_text(v)) for k, v in seen.headers
         )
         sent = answer.response
         fuzzy = bool(outcome and outcome.match and outcome.match.fuzzy)
@@ -464,14 +446,14 @@ class MockApp:
                 f" ({example.method} {example.path})"
             )
         call = Call(
-            method=request.method,
-            path=request.path,
-            query=tuple(request.args.items(multi=True)),
+            method=seen.method,
+            path=seen.path,
+            query=seen.query,
             headers=headers,
             body=answer.body,
             status=sent.status,
             response_headers=sent.headers,
-            response_body=b"" if request.method == "HEAD" else sent.body,
+            response_body=b"" if seen.method == "HEAD" else sent.body,
             example=example.example.name if example else None,
             matched=example is not None,
             time=served_at,
@@ -485,7 +467,7 @@ class MockApp:
             request_label=request_label(example.example) if example else answer.request_label,
             example_label=example.example.label if example else None,
             kind=answer.kind,
-            raw_path=raw_path(request.environ),
+            raw_path=seen.raw_path,
             fuzzy=fuzzy,
             scenario=answer.scenario.name if answer.scenario else None,
         )

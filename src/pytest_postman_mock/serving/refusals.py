@@ -12,8 +12,9 @@ from ..calls.kinds import Kind
 from ..calls.log import Call
 from ..calls.redaction import scrub
 from ..engine.plans import Rendered
-from .app import MockApp, header_text, too_large
+from .app import MockApp, too_large
 from .response_bytes import response_bytes
+from .seen import header_text
 
 HEADERS = {
     400: "Bad request",
