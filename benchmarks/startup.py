@@ -89,23 +89,23 @@ def _project(folder: Path, collection: Path, tests: int) -> None:
     (folder / "test_without.py").write_text(without)
 
 
-def _pytest_seconds(folder: Path, test_file: str) -> tuple[float, float]:
+def pytest_seconds(folder: Path, test_file: str, *options: str) -> tuple[float, float]:
     """(wall, CPU) seconds of one pytest run; CPU (user + system, every thread of the
-    run) is what the fixture costs, wall adds whatever the neighbours took."""
+    run) is what the tests cost, wall adds whatever the neighbours took."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options, test_file],
         cwd=folder,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
         check=False,
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise RuntimeError(f"pytest failed in the fixture benchmark:\n{done.stdout[-2000:]}")
+        raise RuntimeError(f"the {test_file} run failed:\n{done.stdout[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
@@ -118,8 +118,8 @@ def fixture_overhead(collection: Path, tests: int, repeats: int) -> dict[str, fl
         _project(folder, collection, tests)
         with_runs, without_runs = [], []
         for _ in range(repeats):
-            without_runs.append(_pytest_seconds(folder, "test_without.py"))
-            with_runs.append(_pytest_seconds(folder, "test_with.py"))
+            without_runs.append(pytest_seconds(folder, "test_without.py"))
+            with_runs.append(pytest_seconds(folder, "test_with.py"))
     with_wall, without_wall = min(r[0] for r in with_runs), min(r[0] for r in without_runs)
     with_cpu, without_cpu = min(r[1] for r in with_runs), min(r[1] for r in without_runs)
     return {

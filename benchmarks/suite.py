@@ -17,15 +17,14 @@ beside wall time: wall time beyond CPU time is waiting, not working.
 from __future__ import annotations
 
 import importlib.util
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import gen_collections
+from startup import pytest_seconds
 
 TESTS = 500
 CALLS = 5
@@ -78,22 +77,7 @@ def _sources(tests: int) -> dict[str, str]:
 
 
 def _run(folder: Path, test_file: str) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", test_file],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"the {test_file} suite failed:\n{done.stdout[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    return pytest_seconds(folder, test_file, "-p", "no:randomly")
 
 
 def run(folder: Path, repeats: int, tests: int = TESTS) -> dict[str, Any]:
