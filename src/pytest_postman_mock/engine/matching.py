@@ -285,10 +285,11 @@ class Matcher:
             """Whether a fuzzy (70) candidate needs a positive query score to reach `best`."""
             return use_query and best is not None and best > 70 + bonus
 
-        for tier, found in zip(PATH_TIERS, self._tier_lookups(request, query_needed)):
+        lookups = self._tier_lookups(request, query_needed)
+        for tier in PATH_TIERS:
             if best is not None and best > tier + reach:
-                break
-            for candidate, captures in found:
+                break  # checked before the next lookup: most hits never blank the IDs
+            for candidate, captures in next(lookups):
                 if id(candidate) in seen:
                     continue
                 seen.add(id(candidate))
@@ -313,19 +314,28 @@ class Matcher:
                 best = score if best is None else max(best, score)
         if best is None:
             return Match(None, error=MatchError.NOT_FOUND)
-        chosen = most_specific([c for s, c, _, _ in scored if s == best])
-        assert chosen is not None
-        captures, tier = next((k, t) for s, c, k, t in scored if c is chosen)
-        captures = {**captures, **query_captures(chosen, request.query)}
+        if len(scored) == 1:  # the usual hit: nothing to break a tie between
+            _, chosen, captures, tier = scored[0]
+        else:
+            tied = [c for s, c, _, _ in scored if s == best]
+            found = tied[0] if len(tied) == 1 else most_specific(tied)
+            assert found is not None
+            chosen = found
+            captures, tier = next((k, t) for s, c, k, t in scored if c is chosen)
+        from_query = query_captures(chosen, request.query)
+        if from_query:
+            captures = {**captures, **from_query}
         return Match(chosen, score=best, captures=captures, tier=tier)
 
     def _tier_lookups(
         self, request: Incoming, query_needed: Callable[[], bool]
     ) -> Iterator[Iterable[tuple[CompiledExample, Captures]]]:
-        """One lazy candidate list per path tier, best tier first."""
+        """One lazy candidate list per path tier, best tier first (each worked out only
+        when the caller asks for it: `next` after deciding the tier is still in reach)."""
         method, segments, index = request.method, request.segments, self.index
         for tier, key in zip(index.tiers, literal_keys(segments)):
-            yield ((c, {}) for c in tier.get((method, key), ()))
+            found = tier.get((method, key))
+            yield [(c, {}) for c in found] if found else ()
         yield index.wildcard_matches(method, segments)
         blanked = paths.blank_ids(segments)
         yield ((c, c.captures(segments)) for c in index.tiers[4].get((method, blanked), ()))
