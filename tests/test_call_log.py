@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import requests
 
 from pytest_postman_mock import Call, CallLog, Kind, MockServer, NearMiss
+from pytest_postman_mock.calls.log import new_call
 
 from . import builders
 
@@ -47,6 +49,21 @@ def test_a_matched_call_carries_every_field(users_server: MockServer) -> None:
     assert call.duration_ms >= 30  # the 30 ms delay it asked for (a lower bound only)
     assert call.near_misses == ()
     assert call.summary() == 'POST /users?source=signup&tag=a&tag=b -> 201 "Created"'
+
+
+def test_a_recorded_call_is_a_frozen_call_like_one_built_by_hand(users_server: MockServer) -> None:
+    requests.get(users_server.url_for("/users/1?a=1"), headers={"X-Tenant": "acme"}, timeout=5)
+    call = users_server.calls.last
+    assert call is not None
+    by_hand = Call(**{f.name: getattr(call, f.name) for f in dataclasses.fields(Call)})
+    assert call == by_hand and hash(call) == hash(by_hand) and repr(call) == repr(by_hand)
+    assert dataclasses.replace(call, status=500).status == 500
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        call.status = 500  # type: ignore[misc]
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        new_call(**dataclasses.asdict(call), colour="red")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="needs"):
+        new_call(method="GET")  # type: ignore[call-arg]
 
 
 def test_an_unmatched_call_keeps_its_near_misses(users_server: MockServer) -> None:

@@ -16,7 +16,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -26,12 +26,11 @@ from werkzeug.http import parse_options_header
 from werkzeug.wrappers import Request
 
 from ..behavior_settings import MAX_DELAY_MS, Delay
-from ..calls.behaviors import NOTHING, Behaviors, BehaviorState, Decision, decide, with_headers
+from ..calls.behaviors import NOTHING, Behaviors, BehaviorState, decide, with_headers
 from ..calls.kinds import Kind
 from ..calls.log import Call, Journal
-from ..calls.names import request_label
 from ..calls.overrides import OverrideSet
-from ..calls.redaction import REDACTED, scrub
+from ..calls.redaction import scrub
 from ..calls.scenarios import HEADER, ActiveScenario, ScenarioBook, activate, load, unknown
 from ..calls.state import State
 from ..engine.bodies import FORM_TYPES, IncomingBody
@@ -42,10 +41,11 @@ from ..engine.request import Incoming
 from ..engine.variables import TooLarge
 from ..errors import SettingsError
 from ..parsers import SEED_LIMIT
+from .answering import SERVER_ERROR_RESPONSE, Answer, call_of
 from .cors import cors_headers
 from .recorder import Proxying
 from .rules import RuledCall
-from .seen import Seen, header_text
+from .seen import Seen
 from .wsgi_keys import BODY_READ, FAULT
 from .wsgi_response import send
 
@@ -68,16 +68,6 @@ INCOMPLETE_BODY = {
         "message": "The request ended before the body its Content-Length announced.",
     }
 }
-SERVER_ERROR = {
-    "error": {
-        "name": "mockServerError",
-        "header": "Mock server error",
-        "message": "The mock server failed on this request; see its call log.",
-    }
-}
-
-
-SERVER_ERROR_RESPONSE = Rendered.json(500, SERVER_ERROR)
 ResponseHook = Callable[[Incoming, Optional[str], Rendered], Optional[Rendered]]
 
 
@@ -89,36 +79,6 @@ def too_large(limit: int) -> dict[str, Any]:
             "message": f"The mock accepts request bodies up to {limit} bytes.",
         }
     }
-
-
-@dataclass
-class Answer:
-    """What is being decided for one request, filled in as it goes through the app."""
-
-    test_id: str | None
-    engine: Engine
-    kind: Kind = Kind.ERROR
-    response: Rendered = SERVER_ERROR_RESPONSE
-    outcome: Outcome | None = None
-    body: bytes = b""
-    notes: list[str] = field(default_factory=list)
-    error: str | None = None
-    delay: Delay | None = None
-    """A delay the chosen answer asks for (an override's), instead of the setting."""
-    behaved: Decision = NOTHING
-    """What a behavior decided for this call (a fault to end it with, rate-limit headers)."""
-    scenario: ActiveScenario | None = None
-    """The call's scenario: its `x-mock-scenario`, else the one in force."""
-    request_name: str | None = None
-    """The collection request the call matched, even when an override answered it."""
-    environ: WSGIEnvironment | None = None
-    request: Request | None = None
-    """Werkzeug's view of the request, built only when something needs it."""
-    request_label: str | None = None
-    """The same request's full label, `Folder / Request`."""
-
-    def settle(self, kind: Kind, response: Rendered, outcome: Outcome | None = None) -> None:
-        self.kind, self.response, self.outcome = kind, response, outcome
 
 
 class MockApp:
@@ -263,9 +223,6 @@ class MockApp:
         return self.werkzeug_request(answer).get_data(cache=True)
 
     def _incoming(self, seen: Seen, answer: Answer) -> Incoming:
-        headers: dict[str, str] = {}
-        for key, value in seen.headers:
-            headers.setdefault(key.lower(), header_text(value))
         content_type = seen.content_type
         form = None
         if content_type and parse_options_header(content_type)[0].lower() in FORM_TYPES:
@@ -274,7 +231,7 @@ class MockApp:
             method=seen.method,
             path=seen.raw_path,
             query=seen.query,
-            headers=headers,
+            headers=seen.lowered,
             body=IncomingBody(answer.body, content_type, form),
         )
 
@@ -308,7 +265,7 @@ class MockApp:
                 return
             scenario = answer.scenario
             if len(self.overrides) or (scenario is not None and len(scenario.rules)):
-                headers = Headers([(k, header_text(v)) for k, v in seen.headers])
+                headers = Headers(list(seen.texts))
                 RuledCall(self, self.werkzeug_request(answer), incoming, answer, headers).run()
             else:
                 self._match(incoming, answer)
@@ -435,40 +392,5 @@ class MockApp:
             self.kinds[answer.kind] += 1
             if example is not None:
                 self.served[id(example)] += 1
-        headers = tuple(
-            (k, REDACTED if k.lower() == "x-api-key" else header_text(v)) for k, v in seen.headers
-        )
-        sent = answer.response
-        fuzzy = bool(outcome and outcome.match and outcome.match.fuzzy)
-        if fuzzy and example is not None:
-            answer.notes.append(
-                f"fuzzy match: served only by document distance from {example.example.label!r}"
-                f" ({example.method} {example.path})"
-            )
-        call = Call(
-            method=seen.method,
-            path=seen.path,
-            query=seen.query,
-            headers=headers,
-            body=answer.body,
-            status=sent.status,
-            response_headers=sent.headers,
-            response_body=b"" if seen.method == "HEAD" else sent.body,
-            example=example.example.name if example else None,
-            matched=example is not None,
-            time=served_at,
-            duration_ms=(time.perf_counter() - started) * 1000,
-            score=outcome.match.score if outcome and outcome.match else None,
-            near_misses=outcome.near_misses if outcome else (),
-            test_id=answer.test_id,
-            error=answer.error,
-            notes=tuple(answer.notes),
-            request_name=example.example.item_name if example else answer.request_name,
-            request_label=request_label(example.example) if example else answer.request_label,
-            example_label=example.example.label if example else None,
-            kind=answer.kind,
-            raw_path=seen.raw_path,
-            fuzzy=fuzzy,
-            scenario=answer.scenario.name if answer.scenario else None,
-        )
+        call = call_of(seen, answer, served_at, (time.perf_counter() - started) * 1000)
         return self.journal.append(scrub(call, self.settings.api_key))

@@ -27,7 +27,8 @@ from ..engine.plans import Rendered
 from ..engine.request import Incoming
 
 if TYPE_CHECKING:
-    from .app import Answer, MockApp
+    from .answering import Answer
+    from .app import MockApp
 
 
 class RuledCall:

@@ -6,17 +6,20 @@ a handler's rules, the proxy, a body that some other WSGI server has not bounded
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, quote
 
 import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" error handler
+
+from ..calls.redaction import REDACTED
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 Pairs = tuple[tuple[str, str], ...]
+API_KEY = "x-api-key"
+"""The header the call log never keeps (the mock's key, or a guess at it)."""
 
 
 def header_text(value: str) -> str:
@@ -42,24 +45,46 @@ def raw_path(environ: WSGIEnvironment) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _header_name(key: str) -> str | None:
+def _header_names(key: str) -> tuple[str, str] | None:
     """The header name of an environ key, spelled as Werkzeug's `EnvironHeaders` spells it,
-    or None for a key that is no header (worked out once per key)."""
+    and lower-cased, or None for a key that is no header (worked out once per key)."""
     if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
-        return key[5:].replace("_", "-").title()
-    if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        return key.replace("_", "-").title()
-    return None
+        name = key[5:].replace("_", "-").title()
+    elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        name = key.replace("_", "-").title()
+    else:
+        return None
+    return name, name.lower()
 
 
-def header_items(environ: WSGIEnvironment) -> Pairs:
-    """The request's headers as Werkzeug lists them, values as WSGI carries them."""
+def _read_headers(environ: WSGIEnvironment) -> tuple[Pairs, Pairs, Pairs, dict[str, str]]:
+    """One pass over the environ: the headers as Werkzeug lists them; the same with their
+    values as the client meant them (`header_text`: the same tuple when all are ASCII);
+    those again as the call log keeps them (`x-api-key` redacted); and lower-cased names
+    to those values (the first of a repeated name)."""
     items = []
+    lowered: dict[str, str] = {}
+    plain = True
+    secret = False
     for key, value in environ.items():
-        name = _header_name(key)
-        if name is not None and (value or key[0] == "H"):
-            items.append((name, value))
-    return tuple(items)
+        names = _header_names(key)
+        if names is None or not (value or key[0] == "H"):
+            continue
+        items.append((names[0], value))
+        if not value.isascii():
+            plain = False
+            value = header_text(value)
+        lower = names[1]
+        if lower not in lowered:
+            lowered[lower] = value
+        if lower == API_KEY:
+            secret = True
+    headers = tuple(items)
+    texts = headers if plain else tuple((k, header_text(v)) for k, v in headers)
+    recorded = texts
+    if secret:
+        recorded = tuple((k, REDACTED if k.lower() == API_KEY else v) for k, v in texts)
+    return headers, texts, recorded, lowered
 
 
 def query_items(query_string: str) -> Pairs:
@@ -74,9 +99,9 @@ def query_items(query_string: str) -> Pairs:
     return tuple((k, v) for k, values in grouped.items() for v in values)
 
 
-@dataclass(frozen=True)
-class Seen:
-    """What the app and the call log read of a request, read once."""
+class Seen(NamedTuple):
+    """What the app and the call log read of a request, read once (a tuple: one is made
+    per call, and a frozen dataclass costs a `__setattr__` per field)."""
 
     method: str
     path: str
@@ -85,6 +110,13 @@ class Seen:
     query: Pairs
     headers: Pairs
     """Names as Werkzeug spells them, values as WSGI carries them (Latin-1)."""
+    texts: Pairs
+    """The same headers with their values as the client meant them (`header_text`)."""
+    recorded: Pairs
+    """`texts` as the call log keeps them: any `x-api-key` as `[redacted]`."""
+    lowered: dict[str, str]
+    """Lower-cased header names to their `texts` values, the first of a repeated name: the
+    engine's `Incoming.headers` (each call gets its own dict)."""
     content_type: str
     """As Werkzeug's `Request.content_type` (the raw value, "" when there is none)."""
 
@@ -96,11 +128,16 @@ class Seen:
             if path_info.isascii()
             else path_info.encode("latin1").decode(errors="replace")
         )
+        headers, texts, recorded, lowered = _read_headers(environ)
+        query = environ.get("QUERY_STRING")
         return cls(
-            method=environ.get("REQUEST_METHOD", "GET").upper(),
-            path="/" + path.lstrip("/"),
-            raw_path=raw_path(environ),
-            query=query_items(environ.get("QUERY_STRING", "")),
-            headers=header_items(environ),
-            content_type=environ.get("CONTENT_TYPE") or "",
+            environ.get("REQUEST_METHOD", "GET").upper(),
+            "/" + path.lstrip("/"),
+            raw_path(environ),
+            query_items(query) if query else (),
+            headers,
+            texts,
+            recorded,
+            lowered,
+            environ.get("CONTENT_TYPE") or "",
         )
