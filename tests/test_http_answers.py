@@ -157,6 +157,31 @@ def test_the_apps_server_and_date_win_and_ours_fill_in(port: int) -> None:
     assert before <= sent <= after
 
 
+def test_an_answer_given_again_is_checked_and_dated_as_the_first_time(port: int) -> None:
+    """Heads are formatted once and kept: a refused one is refused again, a kept one gets
+    each second's `Date`, and HEAD or a different body length is a head of its own."""
+    ANSWERS["/again-bad"] = ("200 OK", [("X-A", "a\r\nX-Evil: 1")], b"x")
+    for _ in range(2):
+        assert send_raw(port, get("/again-bad"), finals=1).replies[0].status == 500
+    ANSWERS["/again"] = ("200 OK", [("X-A", "1")], b"same")
+    first = send_raw(port, get("/again"), finals=1).replies[0]
+    deadline = time.monotonic() + 5
+    later = first
+    while later.header("Date") == first.header("Date") and time.monotonic() < deadline:
+        time.sleep(0.1)
+        later = send_raw(port, get("/again"), finals=1).replies[0]
+    assert later.header("Date") != first.header("Date")
+    undated = [
+        [line for line in r.head.split(b"\r\n") if b"Date:" not in line] for r in (first, later)
+    ]
+    assert undated[0] == undated[1]
+    assert (later.body, later.header("Content-Length"), later.header("X-A")) == (b"same", "4", "1")
+    head, _, rest = read_to_end(port, get("/again", "HEAD")).partition(b"\r\n\r\n")
+    assert rest == b"" and b"Content-Length: 4" in head
+    ANSWERS["/again"] = ("200 OK", [("X-A", "1")], b"longer")
+    assert send_raw(port, get("/again"), finals=1).replies[0].header("Content-Length") == "6"
+
+
 @pytest.mark.parametrize(
     ("method", "status", "headers", "length"),
     [

@@ -69,6 +69,8 @@ def split(path: str) -> tuple[str, ...]:
     trimmed = path.split("?", 1)[0].lstrip("/")
     if not trimmed:
         return ()
+    if "%" not in trimmed:  # the usual path: nothing to decode
+        return tuple(map(intern, trimmed.split("/")))
     return tuple(intern(unquote(s)) for s in trimmed.split("/"))
 
 
@@ -81,6 +83,9 @@ def strip_slashes(segments: tuple[str, ...]) -> tuple[str, ...]:
 
 def lower(segments: tuple[str, ...]) -> tuple[str, ...]:
     """The segments lower-cased (the same tuple when they already are: less to keep)."""
+    joined = "/".join(segments)
+    if joined.lower() == joined:  # the usual path: one check for all of its segments
+        return segments
     lowered = tuple(s.lower() for s in segments)
     return segments if lowered == segments else lowered
 

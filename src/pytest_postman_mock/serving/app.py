@@ -42,7 +42,7 @@ from ..engine.variables import TooLarge
 from ..errors import SettingsError
 from ..parsers import SEED_LIMIT
 from .answering import SERVER_ERROR_RESPONSE, Answer, call_of
-from .cors import cors_headers
+from .cors import with_cors
 from .recorder import Proxying
 from .rules import RuledCall
 from .seen import Seen
@@ -342,12 +342,10 @@ class MockApp:
     def _cors(self, rendered: Rendered) -> Rendered:
         if not self.settings.cors:
             return rendered
-        extra = cors_headers(tuple(k for k, _ in rendered.headers))
-        if not extra:
+        headers = with_cors(rendered.headers)
+        if headers is rendered.headers:
             return rendered
-        return Rendered(
-            rendered.status, rendered.reason, (*rendered.headers, *extra), rendered.body
-        )
+        return Rendered(rendered.status, rendered.reason, headers, rendered.body)
 
     def _preflight(self, incoming: Incoming, engine: Engine) -> Rendered:
         methods = sorted(engine.index.by_method) or ["GET"]

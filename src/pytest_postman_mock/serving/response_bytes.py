@@ -70,6 +70,13 @@ def _check_name(name: str) -> None:
         _TOKENS.add(name)
 
 
+Head = tuple[str, str, bool]
+"""A response head checked and formatted: the text before the `Date` line, the text after
+it, and whether it has a body to follow."""
+_heads: dict[tuple[object, ...], Head] = {}
+_MOST_HEADS = 1024
+
+
 def response_bytes(
     status: str,
     headers: Iterable[tuple[str, str]],
@@ -82,14 +89,44 @@ def response_bytes(
     """The response to send: `status` ("200 OK"), the app's `headers`, and `body` unless
     `head_only` (a HEAD request) or the status has none; `Connection: <connection>` when
     given, the mock's `Server` and `Date` where absent when `stamp`. `Unsendable` if
-    HTTP/1.1 cannot carry it."""
+    HTTP/1.1 cannot carry it.
+
+    An app sends the same few heads again and again: each is checked and formatted
+    once (only the `Date` changes), and kept while there are not too many."""
+    pairs = tuple(headers)
+    key = (status, pairs, len(body), head_only, connection, stamp)
+    kept = True
+    try:
+        found = _heads.get(key)
+    except TypeError:  # a header that is not a pair of strings: checked below, never kept
+        found, kept = None, False
+    if found is None:
+        found = _head(status, pairs, len(body), head_only, connection, stamp)
+        if kept:
+            if len(_heads) >= _MOST_HEADS:
+                _heads.clear()
+            _heads[key] = found
+    before, after, sends_body = found
+    head = before + date_line() + after if after else before
+    data = head.encode("latin-1")  # checked when formatted
+    return data + body if sends_body else data
+
+
+def _head(
+    status: str,
+    headers: tuple[tuple[str, str], ...],
+    size: int,
+    head_only: bool,
+    connection: str | None,
+    stamp: bool,
+) -> Head:
     code_text, _, reason = status.partition(" ")
     valid = len(code_text) == 3 and code_text.isascii() and code_text.isdigit()
     code = int(code_text) if valid else 0
     if not 200 <= code < 1000:
         raise Unsendable(f"status {status!r} is not a final HTTP status")
     sends_body = code not in NO_BODY_STATUSES
-    length = str(len(body))
+    length = str(size)
     parts = [f"HTTP/1.1 {code} {reason}\r\n"]
     given_length: str | None = None
     server = date = True
@@ -116,8 +153,7 @@ def response_bytes(
         parts.append(f"{name}: {value.strip(_SPACES)}\r\n")  # outer spaces are not the value
     if stamp and server:
         parts.append(_SERVER_LINE)
-    if stamp and date:
-        parts.append(date_line())
+    dated = len(parts) if stamp and date else 0
     if sends_body and given_length is None:
         parts.append(f"Content-Length: {length}\r\n")
     if connection is not None:
@@ -128,7 +164,9 @@ def response_bytes(
     if head.count("\n") != len(parts) or head.count("\r") != len(parts) or _CONTROL.search(head):
         raise Unsendable("a control character in the status or a header")
     try:
-        data = head.encode("latin-1")
+        head.encode("latin-1")
     except UnicodeEncodeError:
         raise Unsendable("a header that is not Latin-1 text") from None
-    return data + body if sends_body and not head_only else data
+    if not dated:
+        return head, "", sends_body and not head_only
+    return "".join(parts[:dated]), "".join(parts[dated:]), sends_body and not head_only

@@ -51,13 +51,33 @@ def _plain_headers(rendered: Rendered) -> list[tuple[str, str]] | None:
     return headers
 
 
+Header = tuple[str, str]
+_planned: dict[tuple[int, int], tuple[tuple[Header, ...], list[Header] | None]] = {}
+_MOST_PLANNED = 1024
+
+
+def _headers_for(rendered: Rendered) -> list[Header] | None:
+    """`_plain_headers`, worked out once per tuple of headers and body length (a response
+    plan sends the same tuple again and again; kept with it, so that its id stays its own)."""
+    headers = rendered.headers
+    key = (id(headers), len(rendered.body))
+    found = _planned.get(key)
+    if found is None or found[0] is not headers:
+        found = (headers, _plain_headers(rendered))
+        if len(_planned) >= _MOST_PLANNED:
+            _planned.clear()
+        _planned[key] = found
+    plain = found[1]
+    return None if plain is None else list(plain)  # the server's own list, as before
+
+
 def send(
     rendered: Rendered, environ: WSGIEnvironment, start_response: StartResponse
 ) -> Iterable[bytes]:
     """Start the response and return its body, as `Response(...)(environ, start_response)`."""
     status = rendered.status
     if rendered.reason.strip() and status >= 200 and status not in (204, 304):
-        headers = _plain_headers(rendered)
+        headers = _headers_for(rendered)
         if headers is not None:
             start_response(f"{status} {rendered.reason}", headers)
             return [] if environ.get("REQUEST_METHOD") == "HEAD" else [rendered.body]
