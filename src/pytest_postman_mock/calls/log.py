@@ -16,13 +16,14 @@ import re
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, overload
+from typing import Any, Callable, overload
 from urllib.parse import unquote, urlencode
 
 from ..engine import paths
 from ..engine.bodies import parse_json
+from ..engine.frozen import quick_init
 from ..engine.near_misses import NearMiss
 from .kinds import Kind
 from .redaction import Redactor
@@ -30,6 +31,7 @@ from .redaction import Redactor
 logger = logging.getLogger("pytest_postman_mock")
 
 
+@quick_init  # one per request: see engine/frozen.py
 @dataclass(frozen=True)
 class Call:
     """One request to the mock and the response it got (Postman's call-log row, richer)."""
@@ -109,30 +111,6 @@ class Call:
     def summary(self) -> str:
         """`GET /users/7 -> 200 "User found"`: the one way every report writes a call."""
         return f"{self.method} {self.full_path} -> {self.status} {self.outcome}"
-
-
-_DEFAULTS = {f.name: f.default for f in fields(Call) if f.default is not MISSING}
-_FIELDS = frozenset(f.name for f in fields(Call))
-
-
-def _new_call(**values: Any) -> Call:
-    """`Call(**values)` without the dataclass `__init__`, which sets each of the 25 frozen
-    fields through `object.__setattr__`: the server records one call per request."""
-    if not _FIELDS.issuperset(values):
-        raise TypeError(f"Call has no field {sorted(set(values) - _FIELDS)[0]!r}")
-    call: Call = object.__new__(Call)
-    attributes = call.__dict__
-    attributes.update(_DEFAULTS)
-    attributes.update(values)
-    if len(attributes) != len(_FIELDS):
-        raise TypeError(f"Call needs {sorted(_FIELDS - set(attributes))}")
-    return call
-
-
-if TYPE_CHECKING:
-    new_call = Call  # type-checked as the dataclass itself: the same keywords and types
-else:
-    new_call = _new_call
 
 
 @functools.lru_cache(maxsize=256)

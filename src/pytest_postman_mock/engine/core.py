@@ -17,6 +17,7 @@ from ..collection import Collection, Environment, load_collection, load_environm
 from ..collection.model import Example, RequestSpec, UrlTemplate
 from ..settings import MockSettings
 from .collector import loading
+from .frozen import quick_init
 from .helpers import HelperCall, resolve_helper
 from .hints import hints
 from .index import CompiledExample, ExampleIndex
@@ -31,6 +32,7 @@ Resolver = Callable[[str], Optional[str]]
 HelperResolver = Callable[[HelperCall, RenderContext], Optional[str]]
 
 
+@quick_init  # one per request: see frozen.py
 @dataclass(frozen=True)
 class Outcome:
     """The response for one request and the matching decision behind it."""

@@ -24,6 +24,7 @@ from typing import Callable
 from ..settings import MockSettings
 from . import paths
 from .bodies import body_matches, same_body
+from .frozen import quick_init
 from .fuzzy_index import FuzzyBucket
 from .index import Captures, CompiledExample, ExampleIndex, blank_pattern, literal_keys
 from .paths import Segment, Wildcard
@@ -54,6 +55,7 @@ SELECTOR_ERRORS = {"id": MatchError.UNKNOWN_ID, "name": MatchError.UNKNOWN_NAME}
 """The error of each selector header that names nothing."""
 
 
+@quick_init  # one per request: see frozen.py
 @dataclass(frozen=True)
 class Match:
     """What the matcher chose: an example (with its score and captures) or why not."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from ..collection.model import Example
 from ..collection.statuses import reason_phrase
 from ..errors import SettingsError
+from .frozen import quick_init
 from .templating import RenderContext, Template, header_safe
 from .variables import TooLarge
 
@@ -75,6 +76,7 @@ def response_too_large(problem: TooLarge) -> Rendered:
     )
 
 
+@quick_init  # several per request: see frozen.py
 @dataclass(frozen=True)
 class Rendered:
     """A response ready to send."""

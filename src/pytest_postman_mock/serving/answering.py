@@ -2,7 +2,8 @@
 
 Both are made once per request, so building them is kept to what every call needs:
 the example's names and labels are joined once per example (not once per call), and
-the call is made by `new_call` (see `calls.log`).
+the frozen dataclasses made per call (`Call`, `Match`, `Outcome`, `Rendered`) are set up
+by `engine.frozen.quick_init`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from werkzeug.wrappers import Request
 from ..behavior_settings import Delay
 from ..calls.behaviors import NOTHING, Decision
 from ..calls.kinds import Kind
-from ..calls.log import Call, new_call
+from ..calls.log import Call
 from ..calls.names import request_label
 from ..calls.scenarios import ActiveScenario
 from ..engine.core import Engine, Outcome
@@ -103,7 +104,7 @@ def call_of(seen: Seen, answer: Answer, served_at: datetime, duration_ms: float)
                 f"fuzzy match: served only by document distance from {label!r}"
                 f" ({example.method} {example.path})"
             )
-    return new_call(
+    return Call(
         method=seen.method,
         path=seen.path,
         query=seen.query,
