@@ -266,7 +266,10 @@ class Journal:
         self._calls: deque[Call] = deque(maxlen=max_calls)
         self._by_test: dict[str | None, deque[Call]] = {}
         """The same calls by test, so a test's calls are found without a pass over all."""
-        self._lock = threading.Condition()
+        self._mutex = threading.RLock()  # re-entrant: a `wait_for` predicate may read the log
+        self._lock = threading.Condition(self._mutex)
+        """Waiting for calls; `append` holds the lock itself (a `Condition`'s own `with`
+        is two Python calls more per request)."""
         self._seq = 0
         self._waiting = 0
         """Threads in `wait_for`: a call wakes them only when there are any."""
@@ -275,19 +278,23 @@ class Journal:
 
     def append(self, call: Call) -> Call:
         """Record a call (numbered in arrival order) and tell the listeners."""
-        with self._lock:
+        calls = self._calls
+        with self._mutex:
             self._seq += 1
             object.__setattr__(call, "seq", self._seq)
-            if len(self._calls) == self._calls.maxlen:
+            if len(calls) == calls.maxlen:
                 self.dropped += 1
-                if self._calls:
-                    self._forget(self._calls[0])
-            if self._calls.maxlen != 0:  # a cap of 0 keeps nothing
-                self._calls.append(call)
-                self._by_test.setdefault(call.test_id, deque()).append(call)
+                if calls:
+                    self._forget(calls[0])
+            if calls.maxlen != 0:  # a cap of 0 keeps nothing
+                calls.append(call)
+                own = self._by_test.get(call.test_id)
+                if own is None:
+                    own = self._by_test[call.test_id] = deque()
+                own.append(call)
             if self._waiting:
                 self._lock.notify_all()
-        return self._told(call)
+        return self._told(call) if self.listeners else call
 
     def _forget(self, oldest: Call) -> None:
         """Drop the oldest call from its test's calls too (it is that test's oldest)."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,19 +102,27 @@ class _TrieNode:
 
     def walk(
         self, segments: tuple[str, ...], captured: Captures
-    ) -> Iterator[tuple[CompiledExample, Captures]]:
-        if not segments:
-            for example in self.examples:
-                yield example, captured
-            return
-        head, rest = segments[0], segments[1:]
-        node = self.literal.get(head.lower())
-        if node is not None:
-            yield from node.walk(rest, captured)
-        for wildcard, node in self.wild:
-            values = wildcard.capture(head)
-            if values is not None:
-                yield from node.walk(rest, {**captured, **values})
+    ) -> list[tuple[CompiledExample, Captures]]:
+        """The examples under the nodes `segments` lead to, literal branches first, with what
+        the wildcards on the way captured (a loop down literal-only nodes: the usual path)."""
+        node = self
+        for depth, head in enumerate(segments):
+            if node.wild:
+                found = []
+                rest = segments[depth + 1 :]
+                literal = node.literal.get(head.lower())
+                if literal is not None:
+                    found.extend(literal.walk(rest, captured))
+                for wildcard, child in node.wild:
+                    values = wildcard.capture(head)
+                    if values is not None:
+                        found.extend(child.walk(rest, {**captured, **values}))
+                return found
+            literal = node.literal.get(head.lower())
+            if literal is None:
+                return []
+            node = literal
+        return [(example, captured) for example in node.examples]
 
 
 def _compile(
@@ -257,10 +265,9 @@ class ExampleIndex:
 
     def wildcard_matches(
         self, method: str, segments: tuple[str, ...]
-    ) -> Iterator[tuple[CompiledExample, Captures]]:
+    ) -> list[tuple[CompiledExample, Captures]]:
         trie = self.tries.get(method)
-        if trie is not None:
-            yield from trie.walk(paths.strip_slashes(segments), {})
+        return [] if trie is None else trie.walk(paths.strip_slashes(segments), {})
 
 
 def blank_pattern(compiled: CompiledExample) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable
 
 from . import helpers
@@ -91,8 +91,9 @@ class Template:
             parts.append(text[position:])
         return cls(tuple(parts))
 
-    @property
+    @cached_property
     def is_static(self) -> bool:
+        """No token to fill (asked on every render: worked out once)."""
         return all(isinstance(p, str) for p in self.parts)
 
     def render(self, context: RenderContext, depth: int = 0) -> str:

@@ -8,7 +8,6 @@ by `engine.frozen.quick_init`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -38,17 +37,17 @@ SERVER_ERROR = {
 SERVER_ERROR_RESPONSE = Rendered.json(500, SERVER_ERROR)
 
 
-@dataclass
 class Answer:
-    """What is being decided for one request, filled in as it goes through the app."""
+    """What is being decided for one request, filled in as it goes through the app.
 
-    test_id: str | None
-    engine: Engine
+    One is made per request: what most calls leave as it is stays a class attribute,
+    set on the instance only when the app decides it (a plain class, not a dataclass,
+    so that its `__init__` sets only the four fields every call has)."""
+
     kind: Kind = Kind.ERROR
     response: Rendered = SERVER_ERROR_RESPONSE
     outcome: Outcome | None = None
     body: bytes = b""
-    notes: list[str] = field(default_factory=list)
     error: str | None = None
     delay: Delay | None = None
     """A delay the chosen answer asks for (an override's), instead of the setting."""
@@ -58,11 +57,18 @@ class Answer:
     """The call's scenario: its `x-mock-scenario`, else the one in force."""
     request_name: str | None = None
     """The collection request the call matched, even when an override answered it."""
-    environ: WSGIEnvironment | None = None
     request: Request | None = None
     """Werkzeug's view of the request, built only when something needs it."""
     request_label: str | None = None
     """The same request's full label, `Folder / Request`."""
+
+    def __init__(
+        self, test_id: str | None, engine: Engine, environ: WSGIEnvironment | None = None
+    ) -> None:
+        self.test_id = test_id
+        self.engine = engine
+        self.environ = environ
+        self.notes: list[str] = []
 
     def settle(self, kind: Kind, response: Rendered, outcome: Outcome | None = None) -> None:
         self.kind, self.response, self.outcome = kind, response, outcome

@@ -68,6 +68,8 @@ INCOMPLETE_BODY = {
         "message": "The request ended before the body its Content-Length announced.",
     }
 }
+NO_BODY = IncomingBody(b"")
+"""The body of every call that has none (what it works out lazily is the same for all)."""
 ResponseHook = Callable[[Incoming, Optional[str], Rendered], Optional[Rendered]]
 
 
@@ -227,12 +229,13 @@ class MockApp:
         form = None
         if content_type and parse_options_header(content_type)[0].lower() in FORM_TYPES:
             form = tuple(self.werkzeug_request(answer).form.items(multi=True))
+        body = answer.body
         return Incoming(
             method=seen.method,
             path=seen.raw_path,
             query=seen.query,
             headers=seen.lowered,
-            body=IncomingBody(answer.body, content_type, form),
+            body=IncomingBody(body, content_type, form) if body or content_type else NO_BODY,
         )
 
     def _answer(self, seen: Seen, incoming: Incoming, answer: Answer) -> None:

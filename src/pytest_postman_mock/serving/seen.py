@@ -57,6 +57,19 @@ def _header_names(key: str) -> tuple[str, str] | None:
     return name, name.lower()
 
 
+_NOT_HEADERS = frozenset(
+    {
+        *("wsgi.version", "wsgi.url_scheme", "wsgi.input", "wsgi.input_terminated"),
+        *("wsgi.errors", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once"),
+        *("SERVER_SOFTWARE", "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING"),
+        *("REQUEST_URI", "RAW_URI", "REMOTE_ADDR", "REMOTE_PORT", "SERVER_NAME"),
+        *("SERVER_PORT", "SERVER_PROTOCOL", "werkzeug.socket", "werkzeug.request"),
+    }
+)
+"""Keys every WSGI server puts in an environ that are no header (a shortcut only: any
+other key is looked up by `_header_names`)."""
+
+
 def _read_headers(environ: WSGIEnvironment) -> tuple[Pairs, Pairs, Pairs, dict[str, str]]:
     """One pass over the environ: the headers as Werkzeug lists them; the same with their
     values as the client meant them (`header_text`: the same tuple when all are ASCII);
@@ -67,6 +80,8 @@ def _read_headers(environ: WSGIEnvironment) -> tuple[Pairs, Pairs, Pairs, dict[s
     plain = True
     secret = False
     for key, value in environ.items():
+        if key in _NOT_HEADERS:  # most of an environ: skipped without working out a name
+            continue
         names = _header_names(key)
         if names is None or not (value or key[0] == "H"):
             continue
