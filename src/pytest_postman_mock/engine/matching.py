@@ -228,6 +228,8 @@ class Matcher:
         if not self.index.examples:
             return Match(None, error=MatchError.NO_EXAMPLES)
         controls = request.controls
+        if controls.example_id is None and controls.name is None:
+            return self._scored(request)  # the usual call: no selector header
         candidates = self.index.by_method.get(request.method, [])
         if self.settings.select_by_path and (controls.example_id or controls.name) is not None:
             candidates = [c for c in candidates if self._path_fits(c, request)]
@@ -282,6 +284,7 @@ class Matcher:
         scored: list[tuple[float, CompiledExample, Captures, int]] = []
         seen: set[int] = set()
         bonus = 5 if bonus_possible else 0
+        code, query = controls.code, request.query
 
         def query_needed() -> bool:
             """Whether a fuzzy (70) candidate needs a positive query score to reach `best`."""
@@ -295,7 +298,7 @@ class Matcher:
                 if id(candidate) in seen:
                     continue
                 seen.add(id(candidate))
-                if not self._code_ok(candidate, controls):
+                if code is not None and candidate.example.code != code:
                     continue
                 if header_keys and not headers_match(
                     candidate, request, header_keys, self.settings.match_headers_strict
@@ -304,8 +307,8 @@ class Matcher:
                 if match_body and not body_matches(candidate.body, request.body):
                     continue
                 score = float(tier)
-                if use_query:
-                    score += query_adjustment(candidate, request.query)
+                if use_query and (query or candidate.query):  # else it adds 0
+                    score += query_adjustment(candidate, query)
                 if (
                     bonus_possible
                     and candidate.body.kind != "empty"
@@ -313,7 +316,8 @@ class Matcher:
                 ):
                     score += 5
                 scored.append((score, candidate, captures, tier))
-                best = score if best is None else max(best, score)
+                if best is None or score > best:
+                    best = score
         if best is None:
             return Match(None, error=MatchError.NOT_FOUND)
         if len(scored) == 1:  # the usual hit: nothing to break a tie between

@@ -61,6 +61,7 @@ class Incoming:
     body: IncomingBody = field(default_factory=lambda: IncomingBody(b""))
 
     def __post_init__(self) -> None:
-        self.method = self.method.upper()
+        if not self.method.isupper():  # the usual method is upper-case already: kept as it is
+            self.method = self.method.upper()
         self.segments = paths.split(self.path)
         self.controls = Controls.from_headers(self.headers)

@@ -33,6 +33,9 @@ def _header_key(raw_name: bytes) -> str | None:
     return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
 
 
+_PROTOCOLS = {b"1.1": "HTTP/1.1", b"1.0": "HTTP/1.0"}
+
+
 def build_environ(
     request: h11.Request,
     body: bytes,
@@ -53,7 +56,8 @@ def build_environ(
         query = url.query
         if url.scheme and url.netloc:  # absolute-form: the target names the host
             host = url.netloc
-    version = request.http_version.decode("ascii")
+    version = request.http_version
+    protocol = _PROTOCOLS.get(version) or f"HTTP/{version.decode('ascii')}"
     environ: dict[str, Any] = {
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scheme,
@@ -66,7 +70,7 @@ def build_environ(
         "SERVER_SOFTWARE": software,
         "REQUEST_METHOD": request.method.decode("ascii"),
         "SCRIPT_NAME": "",
-        "PATH_INFO": _wsgi(unquote(path)),
+        "PATH_INFO": _wsgi(unquote(path)) if "%" in path else path,  # the target is ASCII
         "QUERY_STRING": query,
         "REQUEST_URI": target,
         "RAW_URI": target,
@@ -74,7 +78,7 @@ def build_environ(
         "REMOTE_PORT": client[1],
         "SERVER_NAME": server[0],
         "SERVER_PORT": str(server[1]),
-        "SERVER_PROTOCOL": f"HTTP/{version}",
+        "SERVER_PROTOCOL": protocol,
     }
     for raw_name, raw_value in request.headers.raw_items():
         key = _header_key(raw_name)
