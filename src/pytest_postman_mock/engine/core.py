@@ -135,6 +135,9 @@ class Engine:
         captures: dict[str, str] | None = None,
         dynamic: Resolver | None = None,
     ) -> Rendered:
+        plan = self.plan_for(example)
+        if plan.static is not None:  # nothing to fill: no context to build
+            return plan.static
         context = RenderContext(
             variables=example.variables,
             captures=captures or {},
@@ -144,7 +147,7 @@ class Engine:
             limit=self.settings.max_response_size,
             jsonpath_limit=self.settings.max_jsonpath_nodes,
         )
-        return self.plan_for(example).render(context)
+        return plan.render(context)
 
     def render_plan(
         self,

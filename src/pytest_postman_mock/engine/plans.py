@@ -110,6 +110,8 @@ class ResponsePlan:
     static_body: bytes | None = None
     static_head: tuple[str, tuple[tuple[str, str], ...]] | None = None
     """(reason, headers) when neither holds a template."""
+    static: Rendered | None = None
+    """The whole response when nothing in it is a template: one object for every call."""
 
     @classmethod
     def from_example(cls, example: Example) -> ResponsePlan:
@@ -126,13 +128,16 @@ class ResponsePlan:
         reason = Template.compile(example.status or reason_phrase(example.code))
         plan = cls(example.code, reason, tuple(headers), body)
         empty = RenderContext({})
-        return replace(
+        plan = replace(
             plan,
             static_body=body.render(empty).encode("utf-8") if body.is_static else None,
             static_head=plan._head(empty)
             if reason.is_static and all(t.is_static for _, t in headers)
             else None,
         )
+        if plan.static_body is None or plan.static_head is None:
+            return plan
+        return replace(plan, static=Rendered(plan.code, *plan.static_head, plan.static_body))
 
     @classmethod
     def templated(cls, response: Rendered) -> ResponsePlan | None:
@@ -154,6 +159,8 @@ class ResponsePlan:
         return reason, tuple((k, header_safe(t.render(context))) for k, t in self.headers)
 
     def render(self, context: RenderContext) -> Rendered:
+        if self.static is not None:
+            return self.static
         reason, headers = self.static_head or self._head(context)
         body = self.static_body
         if body is None:
