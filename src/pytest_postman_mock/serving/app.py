@@ -256,16 +256,19 @@ class MockApp:
                 answer.settle(Kind.MATCHED, self._cors(found.response), found)
             else:
                 answer.settle(Kind.PREFLIGHT, self._preflight(incoming, engine))
-        elif not self._has_key(incoming):
+        elif settings.api_key is not None and not self._has_key(incoming):
             answer.notes.append("rejected: missing or wrong x-api-key")
             answer.settle(Kind.REJECTED, self._cors(Rendered.json(401, UNAUTHORIZED)))
         elif self.outage is not None:
             answer.settle(Kind.OUTAGE, self._cors(self.outage))
         else:
             behaviors = self._scenario_for(incoming, answer)
-            label = f"scenario {answer.scenario.name!r}" if answer.scenario else "server"
-            if behaviors is None or self.behave(answer, behaviors, self, label):
+            if behaviors is None:
                 return
+            if behaviors.active:
+                label = f"scenario {answer.scenario.name!r}" if answer.scenario else "server"
+                if self.behave(answer, behaviors, self, label):
+                    return
             scenario = answer.scenario
             if len(self.overrides) or (scenario is not None and len(scenario.rules)):
                 headers = Headers(list(seen.texts))
@@ -368,6 +371,9 @@ class MockApp:
     def _delay(self, environ: WSGIEnvironment, answer: Answer) -> int:
         """An override's delay, else the call's `x-mock-response-delay`, else the setting;
         a range or a distribution is drawn from the test's seed, and noted."""
+        asked = "HTTP_X_MOCK_RESPONSE_DELAY" in environ
+        if answer.delay is None and not asked and self.behaviors.delay == 0:
+            return 0  # the usual call: no delay asked for anywhere
         spec = self._delay_spec(environ, answer)
         drawn = self.behavior_state.delay_ms(spec)
         if not isinstance(spec, int):
