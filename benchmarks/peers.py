@@ -2,7 +2,8 @@
 
 A `Peer` is a child process that serves HTTP on 127.0.0.1 and knows its URL.
 Our own server and the Python peers run `serve_peer.py`; Prism runs through
-`npx` when it is installed and starts within a bounded time. Every child is
+`npx`, and PLMS (Postman's local mock server) through `node` once npm has installed
+it into a cache folder, each when it installs and starts within a bounded time. Every child is
 stopped by closing its standard input (it exits by itself), then, if it has
 not gone within a few seconds, by ending its own process group.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import importlib.metadata
+import json
 import os
 import select
 import shutil
@@ -29,10 +31,13 @@ HERE = Path(__file__).resolve().parent
 READY_TIMEOUT = 60.0
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
 PRISM_INSTALL_TIMEOUT = 240.0
-PLMS_PROBLEM = (
-    "PLMS (Postman's local mock server) is a GitHub project with no npm package this "
-    "benchmark can install, so it is not measured"
-)
+PLMS_PACKAGE = "@jordanwalsh23/postman-local-mock-server"
+PLMS_SOURCE = HERE / "plms"
+"""`package.json` (the version, and stand-ins for the `http`/`https` placeholder packages
+it lists, which registries may not serve) and `serve.js` (binds it to 127.0.0.1)."""
+PLMS_INSTALL_TIMEOUT = 240.0
+RIVALS = ("httpserver", "prism", "plms")
+"""The peers our throughput is compared with (the others are references)."""
 PYTHON_PACKAGES = ("pytest-postman-mock", "werkzeug", "pytest", "pytest-httpserver", "responses")
 _found_versions: dict[str, str] = {}
 
@@ -216,6 +221,47 @@ def prism_ready() -> str | None:
         return "npx could not run Prism: " + (done.stderr.strip().splitlines() or ["?"])[-1]
     _found_versions["prism"] = done.stdout.strip()
     return None
+
+
+def plms_folder() -> Path:
+    """Where PLMS is installed: a cache folder outside the checkout, reused across runs."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "pytest-postman-mock-bench" / "plms"
+
+
+def plms_ready() -> str | None:
+    """None when PLMS can run (installing it from the npm registry, bounded), else why not."""
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        return "npm or node not found"
+    folder = plms_folder()
+    wanted = (PLMS_SOURCE / "package.json").read_text()
+    installed = folder / "node_modules" / PLMS_PACKAGE / "package.json"
+    if not installed.exists() or (folder / "package.json").read_text() != wanted:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(PLMS_SOURCE, folder)
+        try:
+            done = subprocess.run(
+                ["npm", "install", "--no-audit", "--no-fund", "--omit=dev"],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                timeout=PLMS_INSTALL_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return f"npm could not install PLMS within {PLMS_INSTALL_TIMEOUT:.0f} s"
+        if done.returncode != 0:
+            return "npm could not install PLMS: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+    _found_versions["plms"] = json.loads(installed.read_text())["version"]
+    return None
+
+
+def plms_peer(collection: Path) -> Peer:
+    """PLMS serving the same Postman collection on 127.0.0.1 (it logs nothing per request)."""
+    port = free_port()
+    script = str(PLMS_SOURCE / "serve.js")
+    command = ["node", script, str(plms_folder()), str(collection), str(port)]
+    return Peer("plms", command, url=f"http://127.0.0.1:{port}")
 
 
 def versions() -> dict[str, str]:

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from engine_bench import COLD_KINDS, HOT_KINDS, MIX
+from peers import RIVALS
 
 ENGINE_BOUND = 2.0
 SCALING_BOUND = 0.9
@@ -179,7 +180,7 @@ def _peer_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = []
     for size in sorted({r["size"] for r in rows if r["server"] == "ours"}):
         ours = _row(rows, "ours", size)
-        rivals = [r for r in rows if r["size"] == size and r["server"] in ("httpserver", "prism")]
+        rivals = [r for r in rows if r["size"] == size and r["server"] in RIVALS]
         if not rivals:
             continue
         ratios = {r["server"]: paired(ours, r) for r in rivals}
