@@ -24,6 +24,7 @@ import h11
 
 from . import faults, tls
 from .environ import build_environ
+from .quick_head import quick_head
 from .refusals import Refusal, record, too_big, wire_bytes
 from .response_bytes import CONTINUE, SERVER_NAME, Unsendable, response_bytes
 from .turns import outside
@@ -221,6 +222,13 @@ class WireHandler(socketserver.BaseRequestHandler):
         the connection may be kept after the answer."""
         line = bytes(self.buffer[:end])
         self.seen = seen = Seen(line)
+        quick = quick_head(self.buffer, MAX_HEAD)
+        if quick is not None:  # a plain bodyless head, whole: no h11.Connection needed
+            request, size = quick
+            del self.buffer[:size]
+            self.server.waiting(self.request, False)
+            seen.request = request
+            return request, b"", self.check(request)[0]
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
         conn.receive_data(encode_target(line) + bytes(self.buffer[end:]))
         self.buffer.clear()
