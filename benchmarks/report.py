@@ -99,6 +99,18 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "Werkzeug closes each connection; ours keeps it alive",
                 )
             )
+        raw = _row(rows, "raw")
+        if raw:
+            found.append(
+                _target(
+                    f"(info) ours ({large:,}) vs a raw asyncio socket, fixed bytes",
+                    f"{b['rps']:,.0f} / {raw['rps']:,.0f} req/s",
+                    paired(b, raw),
+                    "no target",
+                    True,
+                    "the machine's limit for one Python process that parses nothing",
+                )
+            )
         ceiling = _row(rows, "werkzeug-keepalive")
         if ceiling:
             found.append(

@@ -157,6 +157,7 @@ def server_lineup(
     first = plan.server_sizes[0]
     lineup.append((peers.python_peer("werkzeug", first), first))
     lineup.append((peers.python_peer("werkzeug-keepalive", first), first))
+    lineup.append((peers.python_peer("raw", first), first))
     lineup += [(peers.python_peer("httpserver", s), s) for s in plan.scan_peer_sizes]
     if "prism" not in problems:
         lineup += [(peers.prism_peer(collections[s]), s) for s in plan.scan_peer_sizes]
