@@ -30,12 +30,12 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 READY_TIMEOUT = 60.0
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
-PRISM_INSTALL_TIMEOUT = 240.0
+INSTALL_TIMEOUT = 240.0
+"""Seconds an npm install of a peer may take."""
 PLMS_PACKAGE = "@jordanwalsh23/postman-local-mock-server"
 PLMS_SOURCE = HERE / "plms"
 """`package.json` (the version, and stand-ins for the `http`/`https` placeholder packages
 it lists, which registries may not serve) and `serve.js` (binds it to 127.0.0.1)."""
-PLMS_INSTALL_TIMEOUT = 240.0
 RIVALS = ("httpserver", "prism", "plms")
 """The peers our throughput is compared with (the others are references)."""
 PYTHON_PACKAGES = ("pytest-postman-mock", "werkzeug", "pytest", "pytest-httpserver", "responses")
@@ -203,23 +203,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _install(command: list[str], what: str, cwd: Path | None = None) -> str:
+    """Run an npm step within `INSTALL_TIMEOUT`: its output, or `PeerUnavailable`."""
+    try:
+        done = subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise PeerUnavailable(f"{what} did not finish within {INSTALL_TIMEOUT:.0f} s") from None
+    if done.returncode != 0:
+        raise PeerUnavailable(f"{what} failed: " + (done.stderr.strip().splitlines() or ["?"])[-1])
+    return done.stdout.strip()
+
+
 def prism_ready() -> str | None:
     """None when Prism can run (installing it from the npm registry, bounded), else why not."""
     if shutil.which("npx") is None:
         return "npx not found"
     try:
-        done = subprocess.run(
-            ["npx", "-y", PRISM_PACKAGE, "--version"],
-            capture_output=True,
-            text=True,
-            timeout=PRISM_INSTALL_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return f"npx could not install Prism within {PRISM_INSTALL_TIMEOUT:.0f} s"
-    if done.returncode != 0:
-        return "npx could not run Prism: " + (done.stderr.strip().splitlines() or ["?"])[-1]
-    _found_versions["prism"] = done.stdout.strip()
+        _found_versions["prism"] = _install(["npx", "-y", PRISM_PACKAGE, "--version"], "npx")
+    except PeerUnavailable as problem:
+        return str(problem)
     return None
 
 
@@ -239,19 +243,11 @@ def plms_ready() -> str | None:
     if not installed.exists() or (folder / "package.json").read_text() != wanted:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(PLMS_SOURCE, folder)
+        command = ["npm", "install", "--no-audit", "--no-fund", "--omit=dev"]
         try:
-            done = subprocess.run(
-                ["npm", "install", "--no-audit", "--no-fund", "--omit=dev"],
-                cwd=folder,
-                capture_output=True,
-                text=True,
-                timeout=PLMS_INSTALL_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return f"npm could not install PLMS within {PLMS_INSTALL_TIMEOUT:.0f} s"
-        if done.returncode != 0:
-            return "npm could not install PLMS: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+            _install(command, "npm install (PLMS)", folder)
+        except PeerUnavailable as problem:
+            return str(problem)
     _found_versions["plms"] = json.loads(installed.read_text())["version"]
     return None
 

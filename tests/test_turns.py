@@ -111,14 +111,8 @@ def test_a_hook_and_a_listener_that_call_the_mock_itself_get_their_answers(
 def test_a_client_that_does_not_read_its_answer_holds_up_no_one(tmp_path: Path) -> None:
     big = "x" * (8 * 1024 * 1024)  # far more than the socket buffers hold
     doc = builders.collection(
-        builders.request(
-            "Big", "https://x.test/big", builders.example("Big", "https://x.test/big", body=big)
-        ),
-        builders.request(
-            "Small",
-            "https://x.test/small",
-            builders.example("Small", "https://x.test/small", body="ok"),
-        ),
+        builders.answering("Big", "https://x.test/big", big),
+        builders.answering("Small", "https://x.test/small", "ok"),
     )
     path = builders.write(tmp_path / "big.postman_collection.json", doc)
     with MockServer(path) as server:
