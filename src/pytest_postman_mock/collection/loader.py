@@ -12,6 +12,7 @@ which no UTF-8 response can carry) are refused at load too, with their place.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,9 @@ MAX_YAML_ALIAS_TEXT = 16 * 1024 * 1024
 """The most scalar text (characters) aliases may add beyond the document's own size."""
 
 _YAML_SUFFIXES = (".yaml", ".yml")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""Where JSON text can hold a lone surrogate: only a `\\uD800`-`\\uDFFF` escape makes one
+(the UTF-8 decoder refuses encoded surrogates), so text without one needs no walk."""
 NESTED_TOO_DEEPLY = (
     "nested too deeply to read (Python's JSON and YAML readers stop near 1,000 levels, "
     "about 450 nested folders)"
@@ -110,7 +114,8 @@ def _read(source: Path) -> Any:
         raise CollectionError(source, NESTED_TOO_DEEPLY) from None
     except ValueError as problem:  # a number past Python's 4,300-digit limit
         raise CollectionError(source, _number_problem(problem)) from None
-    _check_text(doc, source)
+    if _SURROGATE_ESCAPE.search(content):  # else no string of `doc` can hold one
+        _check_text(doc, source)
     return doc
 
 

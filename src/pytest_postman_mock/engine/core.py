@@ -44,17 +44,8 @@ class Outcome:
         return self.match.example if self.match else None
 
 
-def _templated(example: Example) -> bool:
-    """Whether a response plan for `example` would compile a template (see `Template`)."""
-    return (
-        "{{" in example.body
-        or "{{" in (example.status or "")
-        or any("{{" in value for _, value in example.headers)
-    )
-
-
 class Engine:
-    """A compiled collection: index, matcher and templated response plans built once."""
+    """A compiled collection: index and matcher built once, response plans on first use."""
 
     def __init__(
         self,
@@ -68,13 +59,9 @@ class Engine:
         self.settings = settings or MockSettings()
         self.index = ExampleIndex(collection, environment, self.settings)
         self.matcher = Matcher(self.index)
-        self.plans: dict[int, ResponsePlan] = {
-            id(c): ResponsePlan.from_example(c.example)
-            for c in self.index.examples
-            if _templated(c.example)
-        }
-        """Response plans by example: those with templates compiled now (every expression is
-        parsed at load), plain ones prepared when their example is first served."""
+        self.plans: dict[int, ResponsePlan] = {}
+        """Response plans by example, each prepared (its templates compiled) when its
+        example is first served."""
         self.helper = helper if helper is not None else resolve_helper
 
     @classmethod

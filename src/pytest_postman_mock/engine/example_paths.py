@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from sys import intern
 from urllib.parse import unquote
 
 from ..collection.model import UrlTemplate
@@ -37,12 +38,16 @@ def host_prefix(host: str) -> tuple[str, ...]:
 
 
 def resolve_path(
-    url: UrlTemplate, variables: Mapping[str, str], use_values: bool = True
+    url: UrlTemplate,
+    variables: Mapping[str, str],
+    use_values: bool = True,
+    filled: Mapping[str, str] | None = None,
 ) -> ResolvedPath:
     """The example's segments, with `:name` values in place and empty `{{vars}}` left as
-    wildcards."""
+    wildcards. `filled`: the non-empty `variables`, when the caller already has them."""
     prefix = host_prefix(substitute(url.host, variables))
-    filled = {k: v for k, v in variables.items() if v != ""}
+    if filled is None:
+        filled = {k: v for k, v in variables.items() if v != ""}
     text = substitute(url.path, filled)
     saved = (
         {v.key: substitute(v.value, variables) for v in url.path_variables} if use_values else {}
@@ -58,10 +63,10 @@ def resolve_path(
             value = saved.get(name, "")
             if value and "/" not in value:
                 values.append((len(segments), name, value))
-                segments.append(value + dot + suffix)
+                segments.append(intern(value + dot + suffix))
                 continue
             if value:  # a value with slashes is several segments, as the SDK joins them
-                segments.extend(unquote(part) for part in value.split("/"))
+                segments.extend(intern(unquote(part)) for part in value.split("/"))
                 continue
         elif "{{" in segment:
             replaced = substitute(segment, variables)
@@ -69,5 +74,5 @@ def resolve_path(
                 empty += [n.strip() for n in VARIABLE.findall(segment)]
             else:
                 segment = replaced
-        segments.append(segment)
+        segments.append(intern(segment))
     return ResolvedPath(tuple(segments), tuple(values), tuple(dict.fromkeys(empty)))

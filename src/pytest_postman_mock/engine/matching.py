@@ -6,7 +6,7 @@ filter; `x-mock-response-id` / `x-mock-response-name` selection; path tiers
 (or the +5 bonus for a saved body equal to the incoming one); the highest
 score wins, ties going to the first example by id whose status is 200.
 
-Speed: the `ExampleIndex` (see compiled.py) answers each path tier with a
+Speed: the `ExampleIndex` (see index.py) answers each path tier with a
 lookup, so a request only scores examples whose path could match. Tiers are
 visited best first, and a lower tier is skipped once the best score so far is
 out of its reach (a tier can add at most +10 for the query and +5 for the
@@ -324,16 +324,18 @@ class Matcher:
     ) -> Iterator[Iterable[tuple[CompiledExample, Captures]]]:
         """One lazy candidate list per path tier, best tier first."""
         method, segments, index = request.method, request.segments, self.index
-        for tier, key in zip(index.tiers, literal_keys(segments)):
-            yield ((c, {}) for c in tier.get((method, key), ()))
+        for found in index.literal_tiers(method, segments):
+            yield ((c, {}) for c in found)
         yield index.wildcard_matches(method, segments)
-        blanked = paths.blank_ids(segments)
-        yield ((c, c.captures(segments)) for c in index.tiers[4].get((method, blanked), ()))
-        yield (
-            (c, c.captures(segments))
-            for c in index.tiers[5].get((method, paths.strip_slashes(blanked)), ())
-        )
+        yield self._blanked(request, 0)
+        yield self._blanked(request, 1)
         yield self._fuzzy(request, query_needed)
+
+    def _blanked(self, request: Incoming, which: int) -> Iterator[tuple[CompiledExample, Captures]]:
+        """Tier 79 (`which` 0) or 75 (1); looked up (and the tiers built) only once reached."""
+        segments = request.segments
+        for candidate in self.index.blanked(request.method, segments)[which]:
+            yield candidate, candidate.captures(segments)
 
     def _fuzzy(
         self, request: Incoming, query_needed: Callable[[], bool]
