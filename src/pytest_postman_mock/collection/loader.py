@@ -43,6 +43,7 @@ def load_collection(path: str | Path) -> Collection:
     """Load a v1, v2.0 or v2.1 collection from a JSON or YAML file."""
     source = Path(path)
     doc = _read(source)
+    consume = source.suffix.lower() not in _YAML_SUFFIXES  # YAML aliases share nodes
     if isinstance(doc, dict) and isinstance(doc.get("collection"), dict):
         doc = doc["collection"]  # the Postman API wraps exports this way
     try:
@@ -56,7 +57,7 @@ def load_collection(path: str | Path) -> Collection:
                 "not a Postman collection: expected an object with 'info' and 'item' "
                 "(v2.0/v2.1) or 'requests' (v1)",
             )
-        return parse_document(doc, source)
+        return parse_document(doc, source, consume)
     except Malformed as problem:
         raise CollectionError(source, problem.message, problem.pointer or None) from None
     except RecursionError:

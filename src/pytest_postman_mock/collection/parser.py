@@ -12,14 +12,19 @@ from typing import Any
 
 from . import parts
 from .model import Collection, Example, Item, RequestSpec, Variable
-from .parts import Malformed, pointer_join, text
+from .parts import Malformed, text
 from .statuses import code_for_phrase, reason_phrase
 
 _FolderScope = tuple[tuple[str, ...], tuple[tuple[Variable, ...], ...]]
 
 
-def parse_document(doc: Any, source: Any = None) -> Collection:
-    """Build a `Collection` from a v2 document; raises `Malformed` for unusable parts."""
+def parse_document(doc: Any, source: Any = None, consume: bool = False) -> Collection:
+    """Build a `Collection` from a v2 document; raises `Malformed` for unusable parts.
+
+    With `consume` (a document nothing else holds, and whose lists are not shared, as
+    `json.loads` makes them), each request's part of `doc` is let go once it is parsed,
+    so the model is built in the memory the document frees instead of beside it.
+    """
     if not isinstance(doc, dict):
         raise Malformed("", "expected a JSON object at the top of the document")
     info = doc.get("info")
@@ -29,7 +34,7 @@ def parse_document(doc: Any, source: Any = None) -> Collection:
     if not isinstance(items_raw, list):
         raise Malformed("/item", "expected a list of requests and folders")
     warnings: list[str] = []
-    items = _walk(items_raw, warnings)
+    items = _walk(items_raw, warnings, consume)
     return Collection(
         name=text(info.get("name")) or "Untitled collection",
         items=tuple(items),
@@ -41,14 +46,18 @@ def parse_document(doc: Any, source: Any = None) -> Collection:
     )
 
 
-def _walk(items_raw: list[Any], warnings: list[str]) -> list[Item]:
+def _walk(items_raw: list[Any], warnings: list[str], consume: bool) -> list[Item]:
     found: list[Item] = []
     order = 0
     root: _FolderScope = ((), ())
-    # Preorder walk with an explicit stack: file order, and no recursion limit.
-    stack = [(e, pointer_join("/item", i), root) for i, e in enumerate(items_raw)][::-1]
+    # Preorder walk with an explicit stack of (siblings, index, pointer, scope): file
+    # order, and no recursion limit.
+    stack = [(items_raw, i, f"/item/{i}", root) for i in range(len(items_raw))][::-1]
     while stack:
-        entry, pointer, (folders, scopes) = stack.pop()
+        siblings, index, pointer, (folders, scopes) = stack.pop()
+        entry = siblings[index]
+        if consume:
+            siblings[index] = None  # freed once parsed: `entry` is the last reference
         if not isinstance(entry, dict):
             raise Malformed(pointer, "expected a request or folder object")
         own = parts.variables(entry.get("variable"), pointer + "/variable")
@@ -59,8 +68,8 @@ def _walk(items_raw: list[Any], warnings: list[str]) -> list[Item]:
                 raise Malformed(pointer + "/item", "expected a list in this folder")
             inner: _FolderScope = ((*folders, name or "Untitled folder"), (own, *scopes))
             stack.extend(
-                (child, pointer_join(pointer, "item", i), inner)
-                for i, child in reversed(list(enumerate(children)))
+                (children, i, f"{pointer}/item/{i}", inner)
+                for i in reversed(range(len(children)))
             )
             continue
         item = _item(entry, pointer, folders, (own, *scopes), order, warnings)
@@ -80,7 +89,8 @@ def _item(
     if "request" not in entry:
         raise Malformed(pointer, "expected 'request' (a request) or 'item' (a folder)")
     name = text(entry.get("name")) or "Untitled request"
-    request = parts.request(entry["request"], pointer + "/request")
+    written = entry["request"]
+    request = parts.request(written, pointer + "/request")
     responses = entry.get("response")
     if isinstance(responses, dict):
         responses = [responses]
@@ -90,10 +100,12 @@ def _item(
         raise Malformed(pointer + "/response", "expected a list of saved examples")
     examples: list[Example] = []
     for index, raw in enumerate(responses):
-        where = pointer_join(pointer, "response", index)
+        where = f"{pointer}/response/{index}"
         try:
             examples.append(
-                _example(raw, where, request, name, folders, scope, order + len(examples))
+                _example(
+                    raw, where, (written, request), name, folders, scope, order + len(examples)
+                )
             )
         except (Malformed, TypeError, ValueError, AttributeError) as problem:
             # Postman drops an example it cannot convert; so do we, and say which.
@@ -139,7 +151,7 @@ def _status_code(raw: dict[str, Any], where: str) -> int:
 def _example(
     raw: Any,
     where: str,
-    fallback: RequestSpec,
+    fallback: tuple[Any, RequestSpec],
     item_name: str,
     folders: tuple[str, ...],
     scope: tuple[tuple[Variable, ...], ...],
@@ -149,7 +161,10 @@ def _example(
         raise Malformed(where, "expected an example object")
     code = _status_code(raw, where)
     original = raw.get("originalRequest")
-    request = fallback if original is None else parts.request(original, where + "/originalRequest")
+    if original is None or original == fallback[0]:
+        request = fallback[1]  # the same request as written: the same as read, kept once
+    else:
+        request = parts.request(original, where + "/originalRequest", fallback)
     status = text(raw.get("status"))
     if not status:
         status = reason_phrase(code, unknown="")

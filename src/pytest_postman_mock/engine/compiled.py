@@ -23,7 +23,7 @@ from ..errors import CollectionError
 from ..settings import MockSettings
 from . import paths
 from .bodies import FileReader, SavedBody
-from .example_paths import resolve_path
+from .example_paths import host_prefix, resolve_path
 from .paths import Segment, Wildcard
 from .variables import VARIABLE, TooLarge, expanded_sizes, scope_for, substitute
 
@@ -222,6 +222,7 @@ class Compiler:
         self._scope_ids: dict[int, _Scope] = {}
         self._scopes: dict[object, _Scope] = {}
         self._paths: dict[tuple[object, ...], _Path] = {}
+        self._prefixes: dict[tuple[int, str], tuple[str, ...]] = {}
         self._segments: dict[str, Segment] = {}
         self._kept: list[object] = []  # what `_scope_ids` keys the ids of stays alive
 
@@ -234,9 +235,10 @@ class Compiler:
             path = self._paths[key] = self._resolve(url, scope)
         compiled = CompiledExample(example, path, scope)
         # Texts that could grow past the bound are filled now, so a load refuses them.
-        if _templated(url):
+        if url.query and _templated(url):
             compiled._fill_query()
-        if any("{{" in value for _, value in example.request.headers):
+        headers = example.request.headers
+        if headers and any("{{" in value for _, value in headers):
             compiled._headers = compiled._fill_headers()
         body = example.request.body
         if body is not None and body.mode == "file" and self.read_file is not None:
@@ -266,13 +268,19 @@ class Compiler:
 
     def _resolve(self, url: UrlTemplate, scope: _Scope) -> _Path:
         settings, variables = self.settings, scope.variables
-        resolved = resolve_path(url, variables, settings.path_variable_values, scope.filled)
+        prefix = self._prefixes.get((id(scope), url.host))
+        if prefix is None:
+            prefix = host_prefix(substitute(url.host, variables))
+            self._prefixes[(id(scope), url.host)] = prefix
+        resolved = resolve_path(
+            url, variables, settings.path_variable_values, scope.filled, prefix
+        )
         segments = resolved.segments
         shown = variables
         if resolved.values:  # a response's {{name}} echoes the saved value it matched
             shown = {**{name: value for _, name, value in resolved.values}, **variables}
         pattern = None
-        if settings.match_wildcards:
+        if settings.match_wildcards and any(s[:1] == ":" or "{{" in s for s in segments):
             parsed = tuple(self._segment(s) for s in segments)
             if any(isinstance(p, Wildcard) for p in parsed):
                 pattern = parsed

@@ -42,22 +42,27 @@ def resolve_path(
     variables: Mapping[str, str],
     use_values: bool = True,
     filled: Mapping[str, str] | None = None,
+    prefix: tuple[str, ...] | None = None,
 ) -> ResolvedPath:
     """The example's segments, with `:name` values in place and empty `{{vars}}` left as
-    wildcards. `filled`: the non-empty `variables`, when the caller already has them."""
-    prefix = host_prefix(substitute(url.host, variables))
+    wildcards. `filled` (the non-empty `variables`) and `prefix` (the host's path) are
+    given by a caller that already worked them out."""
+    if prefix is None:
+        prefix = host_prefix(substitute(url.host, variables))
     if filled is None:
         filled = {k: v for k, v in variables.items() if v != ""}
     text = substitute(url.path, filled)
     saved = (
-        {v.key: substitute(v.value, variables) for v in url.path_variables} if use_values else {}
+        {v.key: substitute(v.value, variables) for v in url.path_variables}
+        if use_values and url.path_variables
+        else {}
     )
     segments = list(prefix)
     values: list[tuple[int, str, str]] = []
     empty: list[str] = []
     trimmed = text.split("?", 1)[0].lstrip("/")
     for raw in trimmed.split("/") if trimmed else ():
-        segment = unquote(raw)
+        segment = unquote(raw) if "%" in raw else raw
         if len(segment) > 1 and segment.startswith(":"):
             name, dot, suffix = segment[1:].partition(".")
             value = saved.get(name, "")
