@@ -8,6 +8,7 @@ pointer of the part it could not read, so the caller can name it.
 from __future__ import annotations
 
 import json
+import marshal
 import re
 from sys import intern
 from typing import Any
@@ -39,6 +40,21 @@ def text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def same_part(left: Any, right: Any) -> bool:
+    """Whether two parts of a document are written the same, so read the same.
+
+    `==` alone is not enough: it takes `true` for `1` (and `false` for `0`), which
+    read differently; `marshal` keeps the types apart (a part it cannot write, or
+    that nests too deep, counts as different, and is read on its own).
+    """
+    if left is right:
+        return True
+    try:
+        return bool(left == right) and marshal.dumps(left) == marshal.dumps(right)
+    except (ValueError, RecursionError):
+        return False
 
 
 def pointer_join(base: str, *parts: object) -> str:
@@ -261,7 +277,7 @@ def request(raw: Any, where: str, like: tuple[Any, RequestSpec] | None = None) -
     if not isinstance(method, str) or not method.strip():
         raise Malformed(where + "/method", "expected the method as a string")
     raw_url = raw.get("url")
-    if like is not None and isinstance(like[0], dict) and raw_url == like[0].get("url"):
+    if like is not None and isinstance(like[0], dict) and same_part(raw_url, like[0].get("url")):
         parsed_url = like[1].url
     else:
         parsed_url = url(raw_url, where + "/url")

@@ -272,9 +272,7 @@ class Compiler:
         if prefix is None:
             prefix = host_prefix(substitute(url.host, variables))
             self._prefixes[(id(scope), url.host)] = prefix
-        resolved = resolve_path(
-            url, variables, settings.path_variable_values, scope.filled, prefix
-        )
+        resolved = resolve_path(url, variables, settings.path_variable_values, scope.filled, prefix)
         segments = resolved.segments
         shown = variables
         if resolved.values:  # a response's {{name}} echoes the saved value it matched
