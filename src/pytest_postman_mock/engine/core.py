@@ -7,6 +7,7 @@ returns an `Outcome` (the response to send, and what was chosen or why not).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -17,7 +18,7 @@ from ..collection import Collection, Environment, load_collection, load_environm
 from ..collection.model import Example, RequestSpec, UrlTemplate
 from ..settings import MockSettings
 from .collector import loading
-from .helpers import HelperCall, resolve_helper
+from .helpers import HELPERS, HelperCall, resolve_helper
 from .hints import hints
 from .index import CompiledExample, ExampleIndex
 from .matching import SELECTOR_ERRORS, Match, Matcher, MatchError
@@ -44,8 +45,19 @@ class Outcome:
         return self.match.example if self.match else None
 
 
+_HELPER = re.compile("|".join(re.escape(name) for name in sorted(HELPERS)))
+
+
+def _calls_helpers(example: Example) -> bool:
+    """Whether a template of `example` may call a request helper (`{{$body 'a.b'}}`)."""
+    return any(
+        "{{" in text and _HELPER.search(text)
+        for text in (example.body, example.status or "", *(v for _, v in example.headers))
+    )
+
+
 class Engine:
-    """A compiled collection: index and matcher built once, response plans on first use."""
+    """A compiled collection: index and matcher built once, most response plans on first use."""
 
     def __init__(
         self,
@@ -59,9 +71,14 @@ class Engine:
         self.settings = settings or MockSettings()
         self.index = ExampleIndex(collection, environment, self.settings)
         self.matcher = Matcher(self.index)
-        self.plans: dict[int, ResponsePlan] = {}
-        """Response plans by example, each prepared (its templates compiled) when its
-        example is first served."""
+        self.plans: dict[int, ResponsePlan] = {
+            id(c): ResponsePlan.from_example(c.example)
+            for c in self.index.examples
+            if _calls_helpers(c.example)
+        }
+        """Response plans by example: those that call a request helper compiled now (its
+        arguments and JSONPath parsed at load, so no request ever parses one), the others
+        when their example is first served."""
         self.helper = helper if helper is not None else resolve_helper
 
     @classmethod
