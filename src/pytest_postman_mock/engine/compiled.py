@@ -15,6 +15,7 @@ can), and a `file` body read from disk (so the file is read at load, as before).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from sys import intern
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -96,7 +97,8 @@ class CompiledExample:
 
     def __init__(self, example: Example, path: _Path, scope: _Scope) -> None:
         self.example = example
-        self.method = example.request.method.upper()
+        method = example.request.method
+        self.method = method if method.isupper() else intern(method.upper())
         self.segments = path.segments
         self.pattern = path.pattern
         """The parsed segments when the path has wildcards (and they are on), else None."""
@@ -224,7 +226,7 @@ class Compiler:
         self._paths: dict[tuple[object, ...], _Path] = {}
         self._prefixes: dict[tuple[int, str], tuple[str, ...]] = {}
         self._segments: dict[str, Segment] = {}
-        self._kept: list[object] = []  # what `_scope_ids` keys the ids of stays alive
+        self._kept: list[object] = []  # the scopes whose ids key `_scope_ids`, kept alive
 
     def compile(self, example: Example) -> CompiledExample:
         scope = self._scope(example)
@@ -289,14 +291,3 @@ class Compiler:
         if found is None:
             found = self._segments[segment] = paths.parse_segment(segment)
         return found
-
-
-def compile_example(
-    example: Example,
-    collection: Collection,
-    environment: Environment | None,
-    settings: MockSettings,
-    read_file: FileReader | None = None,
-) -> CompiledExample:
-    """One example compiled on its own (hints compile requests that have no examples)."""
-    return Compiler(collection, environment, settings, read_file).compile(example)

@@ -36,12 +36,11 @@ from ..collection.model import Collection, Environment
 from ..settings import MockSettings
 from . import paths
 from .bodies import file_reader
-from .compiled import Captures, CompiledExample, Compiler, compile_example
+from .compiled import Captures, CompiledExample, Compiler
 from .paths import Segment, Wildcard
 
-__all__ = ["Captures", "CompiledExample", "ExampleIndex", "compile_example"]
+__all__ = ["Captures", "CompiledExample", "ExampleIndex"]  # where the others import them from
 
-Key = tuple[str, tuple[str, ...]]
 Bucket = dict[tuple[str, ...], list[CompiledExample]]
 T = TypeVar("T")
 
