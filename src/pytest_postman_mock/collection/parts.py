@@ -47,8 +47,8 @@ def same_part(left: Any, right: Any) -> bool:
 
     `==` alone is not enough: it takes `true` for `1` (and `false` for `0`), which
     read differently; `marshal` keeps the types apart (a part it cannot write, or
-    that nests too deep, counts as different, and is read on its own). Its version 2,
-    which marks no shared objects, so that equal parts give equal bytes.
+    that nests too deep, counts as different, and is read on its own). Its version 2
+    marks no shared objects, so equal parts give equal bytes.
     """
     if left is right:
         return True
