@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +43,7 @@ __all__ = ["Captures", "CompiledExample", "ExampleIndex"]  # where the others im
 
 Bucket = dict[tuple[str, ...], list[CompiledExample]]
 T = TypeVar("T")
+_NO_TIERS: tuple[tuple[CompiledExample, ...], ...] = ((), (), (), ())
 
 
 @dataclass
@@ -139,20 +140,24 @@ class ExampleIndex:
     @property
     def by_name(self) -> dict[str, list[CompiledExample]]:
         """The examples by name, for `x-mock-response-name` (built on first use)."""
+        return self.built("by_name", self._by_name)
 
-        def build() -> dict[str, list[CompiledExample]]:
-            found: dict[str, list[CompiledExample]] = defaultdict(list)
-            for compiled in self.examples:
-                found[compiled.example.name].append(compiled)
-            return dict(found)
+    def _by_name(self) -> dict[str, list[CompiledExample]]:
+        found: dict[str, list[CompiledExample]] = defaultdict(list)
+        for compiled in self.examples:
+            found[compiled.example.name].append(compiled)
+        return dict(found)
 
-        return self.built("by_name", build)
-
-    def literal_tiers(self, method: str, segments: tuple[str, ...]) -> list[list[CompiledExample]]:
+    def literal_tiers(
+        self, method: str, segments: tuple[str, ...]
+    ) -> Sequence[Sequence[CompiledExample]]:
         """The examples at tiers 100, 95, 90 and 85 for a request path, in that order."""
         stripped = paths.strip_slashes(segments)
+        bucket = self.literal.get(method, {}).get(paths.lower(stripped))
+        if not bucket:
+            return _NO_TIERS
         found: list[list[CompiledExample]] = [[], [], [], []]
-        for compiled in self.literal.get(method, {}).get(paths.lower(stripped), ()):
+        for compiled in bucket:
             own = compiled.segments
             if own == segments:
                 found[0].append(compiled)
@@ -168,7 +173,9 @@ class ExampleIndex:
         self, method: str, segments: tuple[str, ...]
     ) -> tuple[list[CompiledExample], list[CompiledExample]]:
         """The examples of tiers 79 and 75 (IDs blanked) for a request path."""
-        tiers: tuple[Bucket, Bucket] = self.built(("blanked", method), lambda: self._blank(method))
+        tiers: tuple[Bucket, Bucket] | None = self._built.get(("blanked", method))
+        if tiers is None:
+            tiers = self.built(("blanked", method), lambda: self._blank(method))
         key = paths.blank_ids(segments)
         return tiers[0].get(key, []), tiers[1].get(paths.strip_slashes(key), [])
 
@@ -184,31 +191,27 @@ class ExampleIndex:
     @property
     def shapes(self) -> dict[tuple[str, int], list[CompiledExample]]:
         """Tier 70's buckets: the examples by method and segment count (built on first use)."""
-
-        def build() -> dict[tuple[str, int], list[CompiledExample]]:
-            found: dict[tuple[str, int], list[CompiledExample]] = defaultdict(list)
-            for compiled in self.examples:
-                found[(compiled.method, len(paths.strip_slashes(compiled.segments)))].append(
-                    compiled
-                )
-            return dict(found)
-
-        return self.built("shapes", build)
+        return self.built("shapes", self._shapes)
 
     @property
     def shape_pairs(self) -> dict[tuple[str, int, str, str | None], list[CompiledExample]]:
         """The fuzzy buckets again, by each saved query pair (value None: a `{{var}}` value)."""
+        return self.built("shape_pairs", self._shape_pairs)
 
-        def build() -> dict[tuple[str, int, str, str | None], list[CompiledExample]]:
-            found: dict[tuple[str, int, str, str | None], list[CompiledExample]] = defaultdict(list)
-            for compiled in self.examples:
-                count = len(paths.strip_slashes(compiled.segments))
-                for name, value in set(compiled.query):
-                    wild = name in compiled.query_wildcards
-                    found[(compiled.method, count, name, None if wild else value)].append(compiled)
-            return dict(found)
+    def _shapes(self) -> dict[tuple[str, int], list[CompiledExample]]:
+        found: dict[tuple[str, int], list[CompiledExample]] = defaultdict(list)
+        for compiled in self.examples:
+            found[(compiled.method, len(paths.strip_slashes(compiled.segments)))].append(compiled)
+        return dict(found)
 
-        return self.built("shape_pairs", build)
+    def _shape_pairs(self) -> dict[tuple[str, int, str, str | None], list[CompiledExample]]:
+        found: dict[tuple[str, int, str, str | None], list[CompiledExample]] = defaultdict(list)
+        for compiled in self.examples:
+            count = len(paths.strip_slashes(compiled.segments))
+            for name, value in set(compiled.query):
+                wild = name in compiled.query_wildcards
+                found[(compiled.method, count, name, None if wild else value)].append(compiled)
+        return dict(found)
 
     def shaped(
         self, method: str, count: int, query: tuple[tuple[str, str], ...] | None = None
@@ -218,9 +221,10 @@ class ExampleIndex:
         if query is None:
             return self.shapes.get((method, count), ())
         found: dict[int, CompiledExample] = {}
+        pairs = self.shape_pairs
         for key, value in query:
             for wanted in (value, None):
-                for compiled in self.shape_pairs.get((method, count, key, wanted), ()):
+                for compiled in pairs.get((method, count, key, wanted), ()):
                     found.setdefault(id(compiled), compiled)
         return sorted(found.values(), key=lambda c: c.example.order)
 
