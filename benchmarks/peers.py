@@ -2,7 +2,8 @@
 
 A `Peer` is a child process that serves HTTP on 127.0.0.1 and knows its URL.
 Our own server and the Python peers run `serve_peer.py`; Prism runs through
-`npx` when it is installed and starts within a bounded time. Every child is
+`npx`, and PLMS (Postman's local mock server) through `node` once npm has installed
+it into a cache folder, each when it installs and starts within a bounded time. Every child is
 stopped by closing its standard input (it exits by itself), then, if it has
 not gone within a few seconds, by ending its own process group.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import importlib.metadata
+import json
 import os
 import select
 import shutil
@@ -28,11 +30,14 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 READY_TIMEOUT = 60.0
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
-PRISM_INSTALL_TIMEOUT = 240.0
-PLMS_PROBLEM = (
-    "PLMS (Postman's local mock server) is a GitHub project with no npm package this "
-    "benchmark can install, so it is not measured"
-)
+INSTALL_TIMEOUT = 240.0
+"""Seconds an npm install of a peer may take."""
+PLMS_PACKAGE = "@jordanwalsh23/postman-local-mock-server"
+PLMS_SOURCE = HERE / "plms"
+"""`package.json` (the version, and stand-ins for the `http`/`https` placeholder packages
+it lists, which registries may not serve) and `serve.js` (binds it to 127.0.0.1)."""
+RIVALS = ("httpserver", "prism", "plms")
+"""The peers our throughput is compared with (the others are references)."""
 PYTHON_PACKAGES = ("pytest-postman-mock", "werkzeug", "pytest", "pytest-httpserver", "responses")
 _found_versions: dict[str, str] = {}
 
@@ -198,24 +203,61 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _install(command: list[str], what: str, cwd: Path | None = None) -> str:
+    """Run an npm step within `INSTALL_TIMEOUT`: its output, or `PeerUnavailable`."""
+    try:
+        done = subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise PeerUnavailable(f"{what} did not finish within {INSTALL_TIMEOUT:.0f} s") from None
+    if done.returncode != 0:
+        raise PeerUnavailable(f"{what} failed: " + (done.stderr.strip().splitlines() or ["?"])[-1])
+    return done.stdout.strip()
+
+
 def prism_ready() -> str | None:
     """None when Prism can run (installing it from the npm registry, bounded), else why not."""
     if shutil.which("npx") is None:
         return "npx not found"
     try:
-        done = subprocess.run(
-            ["npx", "-y", PRISM_PACKAGE, "--version"],
-            capture_output=True,
-            text=True,
-            timeout=PRISM_INSTALL_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return f"npx could not install Prism within {PRISM_INSTALL_TIMEOUT:.0f} s"
-    if done.returncode != 0:
-        return "npx could not run Prism: " + (done.stderr.strip().splitlines() or ["?"])[-1]
-    _found_versions["prism"] = done.stdout.strip()
+        _found_versions["prism"] = _install(["npx", "-y", PRISM_PACKAGE, "--version"], "npx")
+    except PeerUnavailable as problem:
+        return str(problem)
     return None
+
+
+def plms_folder() -> Path:
+    """Where PLMS is installed: a cache folder outside the checkout, reused across runs."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "pytest-postman-mock-bench" / "plms"
+
+
+def plms_ready() -> str | None:
+    """None when PLMS can run (installing it from the npm registry, bounded), else why not."""
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        return "npm or node not found"
+    folder = plms_folder()
+    wanted = (PLMS_SOURCE / "package.json").read_text()
+    installed = folder / "node_modules" / PLMS_PACKAGE / "package.json"
+    if not installed.exists() or (folder / "package.json").read_text() != wanted:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(PLMS_SOURCE, folder)
+        command = ["npm", "install", "--no-audit", "--no-fund", "--omit=dev"]
+        try:
+            _install(command, "npm install (PLMS)", folder)
+        except PeerUnavailable as problem:
+            return str(problem)
+    _found_versions["plms"] = json.loads(installed.read_text())["version"]
+    return None
+
+
+def plms_peer(collection: Path) -> Peer:
+    """PLMS serving the same Postman collection on 127.0.0.1 (it logs nothing per request)."""
+    port = free_port()
+    script = str(PLMS_SOURCE / "serve.js")
+    command = ["node", script, str(plms_folder()), str(collection), str(port)]
+    return Peer("plms", command, url=f"http://127.0.0.1:{port}")
 
 
 def versions() -> dict[str, str]:

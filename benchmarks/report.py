@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from engine_bench import COLD_KINDS, HOT_KINDS, MIX
+from peers import RIVALS
 
 ENGINE_BOUND = 2.0
 SCALING_BOUND = 0.9
@@ -98,6 +99,18 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "Werkzeug closes each connection; ours keeps it alive",
                 )
             )
+        raw = _row(rows, "raw")
+        if raw:
+            found.append(
+                _target(
+                    f"(info) ours ({large:,}) vs a raw asyncio socket, fixed bytes",
+                    f"{b['rps']:,.0f} / {raw['rps']:,.0f} req/s",
+                    paired(b, raw),
+                    "no target",
+                    True,
+                    "the machine's limit for one Python process that parses nothing",
+                )
+            )
         ceiling = _row(rows, "werkzeug-keepalive")
         if ceiling:
             found.append(
@@ -179,7 +192,7 @@ def _peer_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = []
     for size in sorted({r["size"] for r in rows if r["server"] == "ours"}):
         ours = _row(rows, "ours", size)
-        rivals = [r for r in rows if r["size"] == size and r["server"] in ("httpserver", "prism")]
+        rivals = [r for r in rows if r["size"] == size and r["server"] in RIVALS]
         if not rivals:
             continue
         ratios = {r["server"]: paired(ours, r) for r in rivals}
@@ -198,6 +211,12 @@ def _peer_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if ours_rows:
         worst = max(ours_rows, key=lambda r: r["cpu_us_per_request"])
         cpu = worst["cpu_us_per_request"]
+        ceiling = _row(rows, "werkzeug-keepalive")
+        floor = (
+            f"a fixed body behind our connection handler: {ceiling['cpu_us_per_request']:,.0f} us"
+            if ceiling
+            else ""
+        )
         found.append(
             _target(
                 "goal: server CPU per request (ours, worst size)",
@@ -205,7 +224,7 @@ def _peer_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 None,
                 f"<= {CPU_BOUND_US:g} us",
                 cpu <= CPU_BOUND_US,
-                "most of it is HTTP parsing and Werkzeug, see the SERVER table",
+                floor,
             )
         )
     return found

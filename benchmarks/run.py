@@ -132,17 +132,37 @@ def machine() -> dict[str, Any]:
     }
 
 
+def npm_peers(no_prism: bool, no_plms: bool, say: report.Progress) -> dict[str, str]:
+    """Why Prism or PLMS cannot run (skipped, or not installable here), by name."""
+    problems = {}
+    for name, skip, ready in (
+        ("prism", no_prism, peers.prism_ready),
+        ("plms", no_plms, peers.plms_ready),
+    ):
+        if skip:
+            problems[name] = f"skipped (--no-{name})"
+            continue
+        say(f"checking for {name} (npm)")
+        problem = ready()
+        if problem is not None:
+            problems[name] = problem
+    return problems
+
+
 def server_lineup(
-    plan: Plan, collections: dict[int, Path], prism_problem: str | None
+    plan: Plan, collections: dict[int, Path], problems: dict[str, str]
 ) -> list[tuple[peers.Peer, int]]:
     """(peer, size) pairs: ours at every size, the scanning peers at some, bare Werkzeug once."""
     lineup = [(peers.python_peer("ours", s, collections[s]), s) for s in plan.server_sizes]
     first = plan.server_sizes[0]
     lineup.append((peers.python_peer("werkzeug", first), first))
     lineup.append((peers.python_peer("werkzeug-keepalive", first), first))
+    lineup.append((peers.python_peer("raw", first), first))
     lineup += [(peers.python_peer("httpserver", s), s) for s in plan.scan_peer_sizes]
-    if prism_problem is None:
+    if "prism" not in problems:
         lineup += [(peers.prism_peer(collections[s]), s) for s in plan.scan_peer_sizes]
+    if "plms" not in problems:
+        lineup += [(peers.plms_peer(collections[s]), s) for s in plan.scan_peer_sizes]
     return lineup
 
 
@@ -224,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer sizes, shorter runs")
     parser.add_argument("--load", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--no-prism", action="store_true", help="skip Prism (npx)")
+    parser.add_argument("--no-plms", action="store_true", help="skip PLMS (npm, node)")
     parser.add_argument("--out", type=Path, help="JSON file (default: benchmarks/results/)")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
@@ -239,12 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         say("generating collections")
         collections = {s: gen_collections.write(s, Path(folder)) for s in plan.sizes}
         results["collections"] = {s: gen_collections.example_count(s) for s in plan.sizes}
-        prism_problem = "skipped (--no-prism)" if args.no_prism else None
-        if prism_problem is None:
-            say("checking for Prism (npx)")
-            prism_problem = peers.prism_ready()
+        problems = npm_peers(args.no_prism, args.no_plms, say)
         say("starting servers, and the memory runs meanwhile (neither is timed)")
-        lineup = server_lineup(plan, collections, prism_problem)
+        lineup = server_lineup(plan, collections, problems)
         memory_runs = [
             memory.launch(collections[size], gen_collections.last_endpoint(size).target, calls, cap)
             for size, calls, cap in plan.memory_runs
@@ -268,9 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for peer, _ in lineup + tail:
                 peer.stop()
-        if prism_problem is not None:
-            unavailable["prism"] = prism_problem
-        unavailable["plms"] = peers.PLMS_PROBLEM
+        unavailable.update(problems)
         results["unavailable"] = unavailable
         say("start-up: fresh processes per size")
         results["startup"] = startup.run(collections, plan.startup_repeats)

@@ -10,7 +10,9 @@ KIND is one of:
 - `werkzeug-keepalive`: the same fixed-body app behind our h11 connection handler, the
   ceiling for ours: what is left is the cost of the mock's own work;
 - `httpserver`: pytest-httpserver (threaded) with one permanent handler per request
-  of the collection, registered in collection order (it scans them in order).
+  of the collection, registered in collection order (it scans them in order);
+- `raw`: an asyncio server that answers every request head with the same fixed bytes,
+  keep-alive, parsing nothing: the machine's limit for one Python process.
 
 Prints `Serving <KIND> at <URL>` once ready, then serves until its standard input
 closes (the benchmark ends or dies) or `LIFETIME` seconds pass, whichever is first.
@@ -18,6 +20,7 @@ closes (the benchmark ends or dies) or `LIFETIME` seconds pass, whichever is fir
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
@@ -78,7 +81,47 @@ def start(kind: str, size: int, collection: str | None) -> tuple[str, Callable[[
             )
         httpserver.start()
         return httpserver.url_for("").rstrip("/"), httpserver.stop
+    if kind == "raw":
+        return raw_server()
     raise SystemExit(f"unknown server kind {kind!r}")
+
+
+RAW_ANSWER = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+    b"Content-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
+)
+
+
+class _RawAnswers(asyncio.Protocol):
+    """One fixed answer per request head received (no body is read)."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.pending = b""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.pending += data
+        heads = self.pending.count(b"\r\n\r\n")
+        if heads and self.transport is not None:
+            self.pending = self.pending.rsplit(b"\r\n\r\n", 1)[1]
+            self.transport.write(RAW_ANSWER * heads)
+
+
+def raw_server() -> tuple[str, Callable[[], None]]:
+    """`raw`: the asyncio server in a thread of its own, on a free loopback port."""
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(loop.create_server(_RawAnswers, "127.0.0.1", 0))
+    port = server.sockets[0].getsockname()[1]
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+
+    def stop() -> None:
+        loop.call_soon_threadsafe(loop.stop)
+
+    return f"http://127.0.0.1:{port}", stop
 
 
 def main() -> None:

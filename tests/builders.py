@@ -58,6 +58,11 @@ def request(
     }
 
 
+def answering(name: str, url: str, body: str) -> dict[str, Any]:
+    """A GET request with one example of the same name and URL, answering `body`."""
+    return request(name, url, example(name, url, body=body))
+
+
 def folder(name: str, *items: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"name": name, "item": list(items), **extra}
 

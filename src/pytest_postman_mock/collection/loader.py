@@ -12,6 +12,7 @@ which no UTF-8 response can carry) are refused at load too, with their place.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,9 @@ MAX_YAML_ALIAS_TEXT = 16 * 1024 * 1024
 """The most scalar text (characters) aliases may add beyond the document's own size."""
 
 _YAML_SUFFIXES = (".yaml", ".yml")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""Where JSON text can hold a lone surrogate: only a `\\uD800`-`\\uDFFF` escape makes one
+(the UTF-8 decoder refuses encoded surrogates), so text without one needs no walk."""
 NESTED_TOO_DEEPLY = (
     "nested too deeply to read (Python's JSON and YAML readers stop near 1,000 levels, "
     "about 450 nested folders)"
@@ -39,6 +43,7 @@ def load_collection(path: str | Path) -> Collection:
     """Load a v1, v2.0 or v2.1 collection from a JSON or YAML file."""
     source = Path(path)
     doc = _read(source)
+    consume = source.suffix.lower() not in _YAML_SUFFIXES  # YAML aliases share nodes
     if isinstance(doc, dict) and isinstance(doc.get("collection"), dict):
         doc = doc["collection"]  # the Postman API wraps exports this way
     try:
@@ -52,7 +57,7 @@ def load_collection(path: str | Path) -> Collection:
                 "not a Postman collection: expected an object with 'info' and 'item' "
                 "(v2.0/v2.1) or 'requests' (v1)",
             )
-        return parse_document(doc, source)
+        return parse_document(doc, source, consume)
     except Malformed as problem:
         raise CollectionError(source, problem.message, problem.pointer or None) from None
     except RecursionError:
@@ -110,7 +115,8 @@ def _read(source: Path) -> Any:
         raise CollectionError(source, NESTED_TOO_DEEPLY) from None
     except ValueError as problem:  # a number past Python's 4,300-digit limit
         raise CollectionError(source, _number_problem(problem)) from None
-    _check_text(doc, source)
+    if _SURROGATE_ESCAPE.search(content):  # else no string of `doc` can hold one
+        _check_text(doc, source)
     return doc
 
 

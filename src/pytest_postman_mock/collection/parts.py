@@ -8,6 +8,7 @@ pointer of the part it could not read, so the caller can name it.
 from __future__ import annotations
 
 import json
+import marshal
 import re
 from sys import intern
 from typing import Any
@@ -28,6 +29,8 @@ class Malformed(Exception):
 
 def text(value: Any) -> str:
     """Stringify a scalar the way JavaScript would when Postman writes it out."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -37,6 +40,22 @@ def text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def same_part(left: Any, right: Any) -> bool:
+    """Whether two parts of a document are written the same, so read the same.
+
+    `==` alone is not enough: it takes `true` for `1` (and `false` for `0`), which
+    read differently; `marshal` keeps the types apart (a part it cannot write, or
+    that nests too deep, counts as different, and is read on its own). Its version 2
+    marks no shared objects, so equal parts give equal bytes.
+    """
+    if left is right:
+        return True
+    try:
+        return bool(left == right) and marshal.dumps(left, 2) == marshal.dumps(right, 2)
+    except (ValueError, RecursionError):
+        return False
 
 
 def pointer_join(base: str, *parts: object) -> str:
@@ -64,7 +83,7 @@ def variables(raw: Any, where: str) -> tuple[Variable, ...]:
 
 def pairs(raw: Any, where: str) -> Pairs:
     """Header-like data: a list of `{key, value, disabled}` or a `"K: v\\n"` string."""
-    if raw is None:
+    if raw is None or raw == []:
         return ()
     if isinstance(raw, str):
         lines = (line.partition(":") for line in raw.splitlines() if line.strip())
@@ -245,8 +264,12 @@ def body(raw: Any, where: str) -> Body | None:
     raise Malformed(where + "/mode", f"unknown body mode {mode!r}")
 
 
-def request(raw: Any, where: str) -> RequestSpec:
-    """A request object, or a plain string that is a URL to GET."""
+def request(raw: Any, where: str, like: tuple[Any, RequestSpec] | None = None) -> RequestSpec:
+    """A request object, or a plain string that is a URL to GET.
+
+    `like`: another request (as written, and as read) whose URL this one likely
+    shares (an example's and its request's); an equal URL is the same `UrlTemplate`.
+    """
     if isinstance(raw, str):
         return RequestSpec(method="GET", url=url(raw, where))
     if not isinstance(raw, dict):
@@ -254,9 +277,14 @@ def request(raw: Any, where: str) -> RequestSpec:
     method = raw.get("method") or "GET"
     if not isinstance(method, str) or not method.strip():
         raise Malformed(where + "/method", "expected the method as a string")
+    raw_url = raw.get("url")
+    if like is not None and isinstance(like[0], dict) and same_part(raw_url, like[0].get("url")):
+        parsed_url = like[1].url
+    else:
+        parsed_url = url(raw_url, where + "/url")
     return RequestSpec(
         method=shared(method.strip().upper()),
-        url=url(raw.get("url"), where + "/url"),
+        url=parsed_url,
         headers=pairs(raw.get("header"), where + "/header"),
         body=body(raw.get("body"), where + "/body"),
     )

@@ -7,6 +7,7 @@ returns an `Outcome` (the response to send, and what was chosen or why not).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -18,7 +19,7 @@ from ..collection.model import Example, RequestSpec, UrlTemplate
 from ..settings import MockSettings
 from .collector import loading
 from .frozen import quick_init
-from .helpers import HelperCall, resolve_helper
+from .helpers import HELPERS, HelperCall, resolve_helper
 from .hints import hints
 from .index import CompiledExample, ExampleIndex
 from .matching import SELECTOR_ERRORS, Match, Matcher, MatchError
@@ -46,17 +47,19 @@ class Outcome:
         return self.match.example if self.match else None
 
 
-def _templated(example: Example) -> bool:
-    """Whether a response plan for `example` would compile a template (see `Template`)."""
-    return (
-        "{{" in example.body
-        or "{{" in (example.status or "")
-        or any("{{" in value for _, value in example.headers)
+_HELPER = re.compile("|".join(re.escape(name) for name in sorted(HELPERS)))
+
+
+def _calls_helpers(example: Example) -> bool:
+    """Whether a template of `example` may call a request helper (`{{$body 'a.b'}}`)."""
+    return any(
+        "{{" in text and _HELPER.search(text)
+        for text in (example.body, example.status or "", *(v for _, v in example.headers))
     )
 
 
 class Engine:
-    """A compiled collection: index, matcher and templated response plans built once."""
+    """A compiled collection: index and matcher built once, most response plans on first use."""
 
     def __init__(
         self,
@@ -73,10 +76,11 @@ class Engine:
         self.plans: dict[int, ResponsePlan] = {
             id(c): ResponsePlan.from_example(c.example)
             for c in self.index.examples
-            if _templated(c.example)
+            if _calls_helpers(c.example)
         }
-        """Response plans by example: those with templates compiled now (every expression is
-        parsed at load), plain ones prepared when their example is first served."""
+        """Response plans by example: those that call a request helper compiled now (its
+        arguments and JSONPath parsed at load, so no request ever parses one), the others
+        when their example is first served."""
         self.helper = helper if helper is not None else resolve_helper
 
     @classmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from sys import intern
 from urllib.parse import unquote
 
 from ..collection.model import UrlTemplate
@@ -37,31 +38,40 @@ def host_prefix(host: str) -> tuple[str, ...]:
 
 
 def resolve_path(
-    url: UrlTemplate, variables: Mapping[str, str], use_values: bool = True
+    url: UrlTemplate,
+    variables: Mapping[str, str],
+    use_values: bool = True,
+    filled: Mapping[str, str] | None = None,
+    prefix: tuple[str, ...] | None = None,
 ) -> ResolvedPath:
     """The example's segments, with `:name` values in place and empty `{{vars}}` left as
-    wildcards."""
-    prefix = host_prefix(substitute(url.host, variables))
-    filled = {k: v for k, v in variables.items() if v != ""}
+    wildcards. `filled` (the non-empty `variables`) and `prefix` (the host's path) are
+    given by a caller that already worked them out."""
+    if prefix is None:
+        prefix = host_prefix(substitute(url.host, variables))
+    if filled is None:
+        filled = {k: v for k, v in variables.items() if v != ""}
     text = substitute(url.path, filled)
     saved = (
-        {v.key: substitute(v.value, variables) for v in url.path_variables} if use_values else {}
+        {v.key: substitute(v.value, variables) for v in url.path_variables}
+        if use_values and url.path_variables
+        else {}
     )
     segments = list(prefix)
     values: list[tuple[int, str, str]] = []
     empty: list[str] = []
     trimmed = text.split("?", 1)[0].lstrip("/")
     for raw in trimmed.split("/") if trimmed else ():
-        segment = unquote(raw)
+        segment = unquote(raw) if "%" in raw else raw
         if len(segment) > 1 and segment.startswith(":"):
             name, dot, suffix = segment[1:].partition(".")
             value = saved.get(name, "")
             if value and "/" not in value:
                 values.append((len(segments), name, value))
-                segments.append(value + dot + suffix)
+                segments.append(intern(value + dot + suffix))
                 continue
             if value:  # a value with slashes is several segments, as the SDK joins them
-                segments.extend(unquote(part) for part in value.split("/"))
+                segments.extend(intern(unquote(part)) for part in value.split("/"))
                 continue
         elif "{{" in segment:
             replaced = substitute(segment, variables)
@@ -69,5 +79,5 @@ def resolve_path(
                 empty += [n.strip() for n in VARIABLE.findall(segment)]
             else:
                 segment = replaced
-        segments.append(segment)
+        segments.append(intern(segment))
     return ResolvedPath(tuple(segments), tuple(values), tuple(dict.fromkeys(empty)))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
-from collections.abc import Mapping
 
 from ..collection.model import Example
 from . import paths
+from .compiled import CompiledExample, Compiler
 from .example_paths import host_prefix
-from .index import CompiledExample, ExampleIndex, compile_example
+from .index import ExampleIndex
 from .matching import path_tier
 from .near_misses import NearMiss
 from .request import Incoming
@@ -32,14 +32,10 @@ def _facts(index: ExampleIndex) -> tuple[list[CompiledExample], tuple[str, ...]]
     and the base path most examples' hosts carry (`("clickapi",)`, or ())."""
     found = _FACTS.get(index)
     if found is None:
-        scopes: dict[object, Mapping[str, str]] = {}
+        compile_one = Compiler(index.collection, index.environment, index.settings).compile
         bare = [
-            compile_example(
-                Example("", 0, "", (), "", item.request, item_name=item.name, folders=item.folders),
-                index.collection,
-                index.environment,
-                index.settings,
-                scopes,
+            compile_one(
+                Example("", 0, "", (), "", item.request, item_name=item.name, folders=item.folders)
             )
             for item in index.collection.items
             if not item.examples

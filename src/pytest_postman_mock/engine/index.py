@@ -1,87 +1,49 @@
-"""Examples compiled for matching, and the index that finds them without a scan.
-
-Compiling resolves each example's variables once, splits and decodes its path,
-compiles its wildcard patterns, decodes its query and normalises its body, so
-that nothing on the request path parses JSON or compiles a regex.
+"""The index that finds a request's examples without a scan.
 
 The index answers each tier of Postman's path scoring with a lookup:
 
-- tiers 100/95/90/85 (exact, no trailing slash, case-insensitive, both): four
-  dicts keyed by (method, path tuple) in the matching normal form; examples
-  whose path has wildcards are not in them;
+- tiers 100/95/90/85 (exact, no trailing slash, case-insensitive, both): one dict
+  per method keyed by the path tuple lower-cased without trailing slashes, which
+  every example of those tiers shares with the request; which of the four tiers
+  each one is at is decided among those few; examples whose path has wildcards
+  are not in it;
 - tier 80 (wildcards): a segment trie per method over the wildcard examples,
   literal children looked up by lower-cased segment, wildcard children tried
   in turn, so only branches that agree with the request are walked;
-- tiers 79/75 (IDs blanked, with and without trailing slash): two dicts keyed
-  by the ID-blanked normal form (wildcard segments blanked too);
-- tier 70 (document distance): a bucket per (method, segment count), scanned
-  only when no better-placed example could still win.
+- tiers 79/75 (IDs blanked, with and without trailing slash): two dicts per method
+  keyed by the ID-blanked normal form (wildcard segments blanked too), built the
+  first time a request of that method reaches tier 79;
+- tier 70 (document distance): a bucket per (method, segment count), built the
+  first time it is needed and scanned only when no better-placed example could
+  still win.
 
-`matching.path_tier` computes the same tier for one example without the index;
-near-miss explanations use it, and a property test checks the two agree.
+Only the first two are built at load: what only weak matches and misses need
+costs nothing until one happens. `matching.path_tier` computes the same tier for
+one example without the index; near-miss explanations use it, and a property
+test checks the two agree.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import unquote_plus
 
-from ..collection.model import Collection, Environment, Example
-from ..errors import CollectionError
+from ..collection.model import Collection, Environment
 from ..settings import MockSettings
 from . import paths
-from .bodies import FileReader, SavedBody, file_reader
-from .example_paths import resolve_path
+from .bodies import file_reader
+from .compiled import Captures, CompiledExample, Compiler
 from .paths import Segment, Wildcard
-from .variables import VARIABLE, TooLarge, expanded_sizes, scope_for, substitute
 
-Key = tuple[str, tuple[str, ...]]
-Captures = dict[str, str]
+__all__ = ["Captures", "CompiledExample", "ExampleIndex"]  # where the others import them from
+
+Bucket = dict[tuple[str, ...], list[CompiledExample]]
 T = TypeVar("T")
-_NO_KEYS: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, eq=False)
-class CompiledExample:
-    """An example with everything matching needs already worked out."""
-
-    example: Example
-    method: str
-    segments: tuple[str, ...]
-    pattern: tuple[Segment, ...] | None
-    query: tuple[tuple[str, str], ...]
-    query_wildcards: frozenset[str]
-    headers: Mapping[str, str]
-    body: SavedBody
-    variables: Mapping[str, str]
-    sort_key: tuple[bool, str, int]
-    path_values: tuple[tuple[int, str, str], ...] = ()
-    """(segment index, name, value) of each `:name` matched as its saved value."""
-    empty_variables: tuple[str, ...] = ()
-    """Variables left as path wildcards because they resolve to empty text."""
-
-    @property
-    def path(self) -> str:
-        return "/" + "/".join(self.segments)
-
-    def captures(self, segments: tuple[str, ...]) -> Captures:
-        """Values the request put where this example has wildcards (same segment count)."""
-        if self.pattern is None:
-            return {}
-        pattern = paths.strip_slashes(self.pattern)  # type: ignore[arg-type]
-        segments = paths.strip_slashes(segments)
-        if len(pattern) != len(segments):
-            return {}
-        found: Captures = {}
-        for part, value in zip(pattern, segments):
-            if isinstance(part, Wildcard):
-                found.update(part.capture(value) or {})
-        return found
+_NO_TIERS: tuple[tuple[CompiledExample, ...], ...] = ((), (), (), ())
 
 
 @dataclass
@@ -125,61 +87,6 @@ class _TrieNode:
         return [(example, captured) for example in node.examples]
 
 
-def _compile(
-    example: Example,
-    collection: Collection,
-    environment: Environment | None,
-    settings: MockSettings,
-    scopes: dict[object, Mapping[str, str]],
-    read_file: FileReader | None = None,
-) -> CompiledExample:
-    variables = scopes.get(example.scope)
-    if variables is None:
-        variables = scope_for(collection, example, environment, dict(settings.variables))
-        try:
-            expanded_sizes(variables, settings.max_variable_size)
-        except TooLarge as problem:
-            raise CollectionError(collection.source, str(problem)) from None
-        scopes[example.scope] = variables
-
-    def fill(text: str) -> str:
-        try:
-            return substitute(text, variables, settings.max_variable_size)
-        except TooLarge as problem:
-            raise CollectionError(collection.source, f"{example.label}: {problem}") from None
-
-    url = example.request.url
-    resolved = resolve_path(url, variables, settings.path_variable_values)
-    segments = resolved.segments
-    shown = variables
-    if resolved.values:  # a response's {{name}} echoes the saved value it matched
-        shown = {**{name: value for _, name, value in resolved.values}, **variables}
-    pattern = tuple(paths.parse_segment(s) for s in segments)
-    has_wildcards = settings.match_wildcards and any(isinstance(p, Wildcard) for p in pattern)
-    query = tuple((unquote_plus(fill(k)), unquote_plus(fill(v or ""))) for k, v in url.query)
-    wild_keys = frozenset(k for k, v in query if VARIABLE.fullmatch(v)) or _NO_KEYS
-    headers = {k.lower(): fill(v).strip() for k, v in example.request.headers}
-    content_type = headers.get("content-type")
-    return CompiledExample(
-        example=example,
-        method=example.request.method.upper(),
-        segments=segments,
-        pattern=pattern if has_wildcards else None,
-        query=query,
-        query_wildcards=wild_keys,
-        headers=headers,
-        body=SavedBody.from_body(example.request.body, content_type, read_file),
-        variables=shown,
-        sort_key=(example.id is None, example.id or "", example.order),
-        path_values=resolved.values,
-        empty_variables=resolved.empty,
-    )
-
-
-compile_example = _compile
-"""Public name for compiling one example (hints compile requests that have none)."""
-
-
 class ExampleIndex:
     """Every example of a collection, compiled and indexed for one set of settings."""
 
@@ -192,27 +99,19 @@ class ExampleIndex:
         self.collection = collection
         self.environment = environment
         self.settings = settings or MockSettings()
-        scopes: dict[object, Mapping[str, str]] = {}
         read_file = None
         if self.settings.file_bodies and collection.source is not None:
             read_file = file_reader(Path(collection.source).parent, self.settings.max_body)
-        self.examples = [
-            _compile(e, collection, environment, self.settings, scopes, read_file)
-            for e in collection.examples()
-        ]
-        self.by_method: dict[str, list[CompiledExample]] = defaultdict(list)
-        self.by_name: dict[str, list[CompiledExample]] = defaultdict(list)
-        self.tiers: list[dict[Key, list[CompiledExample]]] = [defaultdict(list) for _ in range(6)]
-        self.tries: dict[str, _TrieNode] = defaultdict(_TrieNode)
-        self.shapes: dict[tuple[str, int], list[CompiledExample]] = defaultdict(list)
-        self.shape_pairs: dict[tuple[str, int, str, str | None], list[CompiledExample]] = (
-            defaultdict(list)
-        )
-        """The fuzzy buckets again, by each saved query pair (value None: a `{{var}}` value)."""
+        compile_one = Compiler(collection, environment, self.settings, read_file).compile
+        self.examples = [compile_one(e) for e in collection.examples()]
+        self.by_method: dict[str, list[CompiledExample]] = {}
+        self.literal: dict[str, Bucket] = {}
+        """Tiers 100-85: the examples without wildcards by method and `literal_key`."""
+        self.tries: dict[str, _TrieNode] = {}
         for compiled in self.examples:
             self._add(compiled)
         self._built: dict[object, Any] = {}
-        self._building = threading.Lock()
+        self._building = threading.RLock()  # a build may use another built structure
 
     def built(self, key: object, build: Callable[[], T]) -> T:
         """A structure derived from this index, built on first use (once, whichever
@@ -227,27 +126,100 @@ class ExampleIndex:
 
     def _add(self, compiled: CompiledExample) -> None:
         method = compiled.method
-        self.by_method[method].append(compiled)
-        self.by_name[compiled.example.name].append(compiled)
-        stripped = paths.strip_slashes(compiled.segments)
+        same_method = self.by_method.get(method)
+        if same_method is None:
+            same_method = self.by_method[method] = []
+            self.literal[method] = {}
+        same_method.append(compiled)
         if compiled.pattern is None:
-            made: dict[int, Key] = {}  # one key tuple for the tiers whose forms are the same
-            for tier, key in zip(self.tiers, literal_keys(compiled.segments)):
-                tier[made.setdefault(id(key), (method, key))].append(compiled)
+            bucket = self.literal[method]
+            key = compiled.literal_key
+            found = bucket.get(key)
+            if found is None:
+                bucket[key] = [compiled]
+            else:
+                found.append(compiled)
         else:
-            node = self.tries[method]
+            node = self.tries.get(method) or self.tries.setdefault(method, _TrieNode())
             for part in paths.strip_slashes(compiled.pattern):  # type: ignore[arg-type]
                 node = node.child(part)
             node.examples.append(compiled)
-        blanked = blank_pattern(compiled)
-        self.tiers[4][(method, blanked)].append(compiled)
-        self.tiers[5][(method, paths.strip_slashes(blanked))].append(compiled)
-        self.shapes[(method, len(stripped))].append(compiled)
-        for name, value in set(compiled.query):
-            wild = name in compiled.query_wildcards
-            self.shape_pairs[(method, len(stripped), name, None if wild else value)].append(
-                compiled
-            )
+
+    @property
+    def by_name(self) -> dict[str, list[CompiledExample]]:
+        """The examples by name, for `x-mock-response-name` (built on first use)."""
+        return self.built("by_name", self._by_name)
+
+    def _by_name(self) -> dict[str, list[CompiledExample]]:
+        found: dict[str, list[CompiledExample]] = defaultdict(list)
+        for compiled in self.examples:
+            found[compiled.example.name].append(compiled)
+        return dict(found)
+
+    def literal_tiers(
+        self, method: str, segments: tuple[str, ...]
+    ) -> Sequence[Sequence[CompiledExample]]:
+        """The examples at tiers 100, 95, 90 and 85 for a request path, in that order."""
+        stripped = paths.strip_slashes(segments)
+        bucket = self.literal.get(method, {}).get(paths.lower(stripped))
+        if not bucket:
+            return _NO_TIERS
+        found: list[list[CompiledExample]] = [[], [], [], []]
+        for compiled in bucket:
+            own = compiled.segments
+            if own == segments:
+                found[0].append(compiled)
+            elif paths.strip_slashes(own) == stripped:
+                found[1].append(compiled)
+            elif paths.lower(own) == paths.lower(segments):
+                found[2].append(compiled)
+            else:
+                found[3].append(compiled)
+        return found
+
+    def blanked(
+        self, method: str, segments: tuple[str, ...]
+    ) -> tuple[list[CompiledExample], list[CompiledExample]]:
+        """The examples of tiers 79 and 75 (IDs blanked) for a request path."""
+        tiers: tuple[Bucket, Bucket] | None = self._built.get(("blanked", method))
+        if tiers is None:
+            tiers = self.built(("blanked", method), lambda: self._blank(method))
+        key = paths.blank_ids(segments)
+        return tiers[0].get(key, []), tiers[1].get(paths.strip_slashes(key), [])
+
+    def _blank(self, method: str) -> tuple[Bucket, Bucket]:
+        with_slash: Bucket = defaultdict(list)
+        without: Bucket = defaultdict(list)
+        for compiled in self.by_method.get(method, ()):
+            key = blank_pattern(compiled)
+            with_slash[key].append(compiled)
+            without[paths.strip_slashes(key)].append(compiled)
+        return dict(with_slash), dict(without)
+
+    @property
+    def shapes(self) -> dict[tuple[str, int], list[CompiledExample]]:
+        """Tier 70's buckets: the examples by method and segment count (built on first use)."""
+        return self.built("shapes", self._shapes)
+
+    @property
+    def shape_pairs(self) -> dict[tuple[str, int, str, str | None], list[CompiledExample]]:
+        """The fuzzy buckets again, by each saved query pair (value None: a `{{var}}` value)."""
+        return self.built("shape_pairs", self._shape_pairs)
+
+    def _shapes(self) -> dict[tuple[str, int], list[CompiledExample]]:
+        found: dict[tuple[str, int], list[CompiledExample]] = defaultdict(list)
+        for compiled in self.examples:
+            found[(compiled.method, len(paths.strip_slashes(compiled.segments)))].append(compiled)
+        return dict(found)
+
+    def _shape_pairs(self) -> dict[tuple[str, int, str, str | None], list[CompiledExample]]:
+        found: dict[tuple[str, int, str, str | None], list[CompiledExample]] = defaultdict(list)
+        for compiled in self.examples:
+            count = len(paths.strip_slashes(compiled.segments))
+            for name, value in set(compiled.query):
+                wild = name in compiled.query_wildcards
+                found[(compiled.method, count, name, None if wild else value)].append(compiled)
+        return dict(found)
 
     def shaped(
         self, method: str, count: int, query: tuple[tuple[str, str], ...] | None = None
@@ -257,9 +229,10 @@ class ExampleIndex:
         if query is None:
             return self.shapes.get((method, count), ())
         found: dict[int, CompiledExample] = {}
+        pairs = self.shape_pairs
         for key, value in query:
             for wanted in (value, None):
-                for compiled in self.shape_pairs.get((method, count, key, wanted), ()):
+                for compiled in pairs.get((method, count, key, wanted), ()):
                     found.setdefault(id(compiled), compiled)
         return sorted(found.values(), key=lambda c: c.example.order)
 

@@ -6,7 +6,7 @@ filter; `x-mock-response-id` / `x-mock-response-name` selection; path tiers
 (or the +5 bonus for a saved body equal to the incoming one); the highest
 score wins, ties going to the first example by id whose status is 200.
 
-Speed: the `ExampleIndex` (see compiled.py) answers each path tier with a
+Speed: the `ExampleIndex` (see index.py) answers each path tier with a
 lookup, so a request only scores examples whose path could match. Tiers are
 visited best first, and a lower tier is skipped once the best score so far is
 out of its reach (a tier can add at most +10 for the query and +5 for the
@@ -100,11 +100,13 @@ def most_specific(tied: list[CompiledExample]) -> CompiledExample | None:
 
 def query_adjustment(example: CompiledExample, query: tuple[tuple[str, str], ...]) -> float:
     """+10 when every key matches, +10 x share when some do, else minus missing keys (max 10)."""
-    if not example.query and not query:
+    own = example.query
+    if not own and not query:
         return 0.0
+    wildcards = example.query_wildcards
     saved: dict[str, list[str]] = defaultdict(list)
     given: dict[str, list[str]] = defaultdict(list)
-    for key, value in example.query:
+    for key, value in own:
         saved[key].append(value)
     for key, value in query:
         given[key].append(value)
@@ -112,7 +114,7 @@ def query_adjustment(example: CompiledExample, query: tuple[tuple[str, str], ...
     for key in saved.keys() | given.keys():
         if key not in saved or key not in given:
             missing += 1
-        elif key in example.query_wildcards or sorted(saved[key]) == sorted(given[key]):
+        elif key in wildcards or sorted(saved[key]) == sorted(given[key]):
             matches += 1
         else:
             partial += 1
@@ -207,12 +209,13 @@ def path_tier(
 
 
 def query_captures(example: CompiledExample, query: tuple[tuple[str, str], ...]) -> Captures:
-    if not example.query_wildcards:
+    wildcards = example.query_wildcards
+    if not wildcards:
         return {}
     given = dict(reversed(query))
     found: Captures = {}
     for key, value in example.query:
-        if key in example.query_wildcards and key in given:
+        if key in wildcards and key in given:
             found[VARIABLE.fullmatch(value).group(1)] = given[key]  # type: ignore[union-attr]
     return found
 
@@ -339,16 +342,20 @@ class Matcher:
         """One lazy candidate list per path tier, best tier first (each worked out only
         when the caller asks for it: `next` after deciding the tier is still in reach)."""
         method, segments, index = request.method, request.segments, self.index
-        for tier, key in zip(index.tiers, literal_keys(segments)):
-            found = tier.get((method, key))
+        for found in index.literal_tiers(method, segments):
             yield [(c, {}) for c in found] if found else ()
         yield index.wildcard_matches(method, segments)
-        blanked = paths.blank_ids(segments)
-        yield ((c, c.captures(segments)) for c in index.tiers[4].get((method, blanked), ()))
-        yield (
-            (c, c.captures(segments))
-            for c in index.tiers[5].get((method, paths.strip_slashes(blanked)), ())
-        )
+        blanked: list[tuple[list[CompiledExample], list[CompiledExample]]] = []
+
+        def tier(which: int) -> Iterator[tuple[CompiledExample, Captures]]:
+            """Tier 79 (`which` 0) or 75 (1): looked up (the tiers built) once reached."""
+            if not blanked:
+                blanked.append(index.blanked(method, segments))
+            for candidate in blanked[0][which]:
+                yield candidate, candidate.captures(segments)
+
+        yield tier(0)
+        yield tier(1)
         yield self._fuzzy(request, query_needed)
 
     def _fuzzy(

@@ -46,6 +46,7 @@ from .cors import with_cors
 from .recorder import Proxying
 from .rules import RuledCall
 from .seen import Seen
+from .turns import outside
 from .wsgi_keys import BODY_READ, FAULT
 from .wsgi_response import send
 
@@ -172,12 +173,14 @@ class MockApp:
             if self.response_hook is not None:
                 example = answer.outcome.example if answer.outcome else None
                 name = example.example.name if example else None
-                changed = self.response_hook(incoming, name, answer.response)
+                with outside():  # the hook is the user's code
+                    changed = self.response_hook(incoming, name, answer.response)
                 if changed is not None:
                     answer.response = changed
             delay = self._delay(environ, answer)
             if delay:
-                self.stopping.wait(delay / 1000)
+                with outside():
+                    self.stopping.wait(delay / 1000)
             if answer.behaved.headers:
                 answer.response = with_headers(answer.response, answer.behaved.headers)
             if answer.behaved.fault is not None:
@@ -272,7 +275,8 @@ class MockApp:
             scenario = answer.scenario
             if len(self.overrides) or (scenario is not None and len(scenario.rules)):
                 headers = Headers(list(seen.texts))
-                RuledCall(self, self.werkzeug_request(answer), incoming, answer, headers).run()
+                with outside():  # criteria and handlers are the user's code
+                    RuledCall(self, self.werkzeug_request(answer), incoming, answer, headers).run()
             else:
                 self._match(incoming, answer)
 
@@ -332,13 +336,14 @@ class MockApp:
         (nothing matched, or `record="all"`)."""
         proxying = self.proxying
         if proxying is not None and (outcome.example is None or proxying.sends_everything):
-            response, notes = proxying.handle(
-                answer.engine,
-                self.werkzeug_request(answer),
-                incoming.path,
-                answer.body,
-                outcome.example,
-            )
+            with outside():  # waits for the proxy target
+                response, notes = proxying.handle(
+                    answer.engine,
+                    self.werkzeug_request(answer),
+                    incoming.path,
+                    answer.body,
+                    outcome.example,
+                )
             answer.notes.extend(notes)
             answer.settle(Kind.PROXIED, self._cors(response))
             return
@@ -400,4 +405,8 @@ class MockApp:
             if example is not None:
                 self.served[id(example)] += 1
         call = call_of(seen, answer, served_at, (time.perf_counter() - started) * 1000)
-        return self.journal.append(scrub(call, self.settings.api_key))
+        call = scrub(call, self.settings.api_key)
+        if not self.journal.listeners:
+            return self.journal.append(call)
+        with outside():  # listeners are the user's code
+            return self.journal.append(call)

@@ -24,6 +24,7 @@ from ..settings import MockSettings
 from .app import MockApp
 from .refusals import busy
 from .tls import ServerTLS
+from .turns import Turnstile
 
 OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 BACKOFF_FIRST = 0.01
@@ -54,6 +55,8 @@ class MockHTTPServer(ThreadedWSGIServer):
         self._busy = busy(settings.max_connections)
         self.evicted = 0
         self.turned_away = 0
+        self.turnstile = Turnstile()
+        """Whose turn it is to work on a request (see `turns`)."""
         self.tls: ServerTLS | None = None
         """Set before serving for HTTPS: each connection's handler secures its socket."""
         super().__init__(*args, **kwargs)

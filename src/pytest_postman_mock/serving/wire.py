@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import socketserver
 import time
@@ -23,8 +24,10 @@ import h11
 
 from . import faults, tls
 from .environ import build_environ
+from .quick_head import quick_head
 from .refusals import Refusal, record, too_big, wire_bytes
 from .response_bytes import CONTINUE, SERVER_NAME, Unsendable, response_bytes
+from .turns import outside
 from .wsgi_keys import FAULT
 
 if TYPE_CHECKING:
@@ -156,7 +159,8 @@ class WireHandler(socketserver.BaseRequestHandler):
                 self.request.settimeout(timeout)
                 self.timeout = timeout
             try:
-                data = self.request.recv(RECV_SIZE)
+                with outside():  # no turn is held while waiting for the client
+                    data = self.request.recv(RECV_SIZE)
             except (TimeoutError, socket.timeout):
                 continue
             except OSError:
@@ -195,10 +199,36 @@ class WireHandler(socketserver.BaseRequestHandler):
         return deadline, end + 1
 
     def serve_one(self) -> bool:
-        """Read, answer and log one request; whether the connection may serve another."""
+        """Read, answer and log one request; whether the connection may serve another.
+
+        The request is worked on in this connection's turn (see `turns`), taken once its
+        first line is in and given up before the answer is sent.
+        """
         deadline, end = self.read_line()
+        with self.server.turnstile:
+            request, body, keep = self.read_request(deadline, end)
+            status, headers, data, environ = self.run_app(request, body)
+            fault = environ.get(FAULT)
+            if fault is None:
+                sent, keep = self.response(request, status, headers, data, keep)
+                self.send_now(sent)
+                return keep
+        # a behavior ends this call with a network fault, not an answer
+        faults.carry_out(fault, self.request, status, headers, data, self.server.stopping)
+        return False
+
+    def read_request(self, deadline: float, end: int) -> tuple[h11.Request, bytes, bool]:
+        """The request whose line ends at `end` of the buffer, its whole body, and whether
+        the connection may be kept after the answer."""
         line = bytes(self.buffer[:end])
         self.seen = seen = Seen(line)
+        quick = quick_head(self.buffer, MAX_HEAD)
+        if quick is not None:  # a plain bodyless head, whole: no h11.Connection needed
+            request, size = quick
+            del self.buffer[:size]
+            self.server.waiting(self.request, False)
+            seen.request = request
+            return request, b"", self.check(request)[0]
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
         conn.receive_data(encode_target(line) + bytes(self.buffer[end:]))
         self.buffer.clear()
@@ -222,9 +252,8 @@ class WireHandler(socketserver.BaseRequestHandler):
         if bodyless and not conn.they_are_waiting_for_100_continue:
             # h11 would next say EndOfMessage without reading a byte: skip asking it
             self.buffer += conn.trailing_data[0]
-            return self.answer(request, b"", keep)
-        body = self.read_body(conn, seen)
-        return self.answer(request, body, keep)
+            return request, b"", keep
+        return request, self.read_body(conn, seen), keep
 
     def check(self, request: h11.Request) -> tuple[bool, bool]:
         """Refuse what h11 lets through but we do not take; (whether the connection may be
@@ -281,10 +310,29 @@ class WireHandler(socketserver.BaseRequestHandler):
 
     # ------------------------------------------------------------------ answering
 
-    def send(self, data: bytes | None) -> None:
+    def send_now(self, data: bytes) -> None:
+        """Send in this turn what the socket takes at once (a whole small response, as a
+        rule), and the rest, if any, outside it: a client slow to read holds up no one.
+
+        The first write goes straight to the descriptor, which a socket with a timeout
+        keeps non-blocking: `socket.send` would first wait (up to the timeout) for room.
+        """
+        done = 0
+        if self.server.tls is None and self.timeout is not None:
+            try:
+                done = os.write(self.request.fileno(), data)
+            except BlockingIOError:  # no room now: all of it goes outside the turn
+                pass
+            except OSError:
+                raise Gone from None
+        if done < len(data):
+            self.send(memoryview(data)[done:])
+
+    def send(self, data: bytes | memoryview | None) -> None:
         if data:
             try:
-                self.request.sendall(data)
+                with outside():
+                    self.request.sendall(data)
             except OSError:
                 raise Gone from None
 
@@ -317,19 +365,16 @@ class WireHandler(socketserver.BaseRequestHandler):
             plain = [("Content-Type", "text/plain")]
             return "500 Internal Server Error", plain, b"Server error", environ
 
-    def answer(self, request: h11.Request, body: bytes, keep: bool) -> bool:
-        """Run the app and send its response in one write; whether to keep the connection.
+    def response(
+        self, request: h11.Request, status: str, headers: list[Any], data: bytes, keep: bool
+    ) -> tuple[bytes, bool]:
+        """The app's response as the bytes of one write; whether to keep the connection.
 
-        h11 only parses here: each request has its own `h11.Connection` (see `serve_one`),
+        h11 only parses here: each request has its own `h11.Connection` (see `read_request`),
         dropped once its body is read, so the response never goes through h11 and no h11
         state has to follow it. `keep` comes from `check`; on HTTP/1.0 a kept connection
         says `Connection: keep-alive`, and a closing one always says `Connection: close`.
         """
-        status, headers, data, environ = self.run_app(request, body)
-        fault = environ.get(FAULT)
-        if fault is not None:  # a behavior ends this call with a network fault, not an answer
-            faults.carry_out(fault, self.request, status, headers, data, self.server.stopping)
-            return False
         keep = keep and not self.server.stopping.is_set()
         old = request.http_version == b"1.0"
         try:
@@ -342,10 +387,8 @@ class WireHandler(socketserver.BaseRequestHandler):
             )
         except Unsendable as problem:
             _log.warning("a response could not be sent (%s); sent 500 instead", problem)
-            self.send(wire_bytes(Refusal(500, "unsendable response").rendered(0)))
-            return False
-        self.send(sent)  # head and body in one write
-        return keep
+            return wire_bytes(Refusal(500, "unsendable response").rendered(0)), False
+        return sent, keep
 
     def refuse(self, refusal: Refusal, seen: Seen) -> None:
         """Answer a refused request with `Connection: close`, and log it."""
