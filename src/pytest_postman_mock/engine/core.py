@@ -82,6 +82,9 @@ class Engine:
         arguments and JSONPath parsed at load, so no request ever parses one), the others
         when their example is first served."""
         self.helper = helper if helper is not None else resolve_helper
+        self.record_names: dict[int, tuple[CompiledExample, str, str, str, str]] = {}
+        """What the call log records of each served example (its names and labels), kept by
+        whoever records calls, so that each is worked out once and dies with this engine."""
 
     @classmethod
     def from_files(

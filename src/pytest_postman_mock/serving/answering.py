@@ -76,20 +76,17 @@ class Answer:
 
 Names = tuple[CompiledExample, str, str, str, str]
 """An example, its name, its request's name, its request's label and its own label."""
-_names: dict[int, Names] = {}
-_MOST_NAMES = 65_536
 
 
-def names_of(example: CompiledExample) -> Names:
-    """The names a call served by `example` records, joined once per example (a dict read
-    is atomic: threads that miss together store the same strings)."""
-    found = _names.get(id(example))
+def names_of(engine: Engine, example: CompiledExample) -> Names:
+    """The names a call served by `example` records, joined once per example and kept by
+    its engine (a dict read is atomic: threads that miss together store the same strings)."""
+    kept = engine.record_names
+    found = kept.get(id(example))
     if found is None or found[0] is not example:  # an id is only unique while it lives
         saved = example.example
         found = (example, saved.name, saved.item_name, request_label(saved), saved.label)
-        if len(_names) >= _MOST_NAMES:
-            _names.clear()
-        _names[id(example)] = found
+        kept[id(example)] = found
     return found
 
 
@@ -104,7 +101,7 @@ def call_of(seen: Seen, answer: Answer, served_at: datetime, duration_ms: float)
         name = label = None
         request_name, full_label = answer.request_name, answer.request_label
     else:
-        _, name, request_name, full_label, label = names_of(example)
+        _, name, request_name, full_label, label = names_of(answer.engine, example)
         if fuzzy:
             answer.notes.append(
                 f"fuzzy match: served only by document distance from {label!r}"
