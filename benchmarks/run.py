@@ -87,8 +87,8 @@ QUICK = Plan(
     fixture_repeats=2,
     memory_runs=((10_000, 30_000, 10_000), (100, 20_000, 1_000)),
     tail_sizes=(10, 10_000),
-    tail_rounds=2,
-    tail_seconds=1.0,
+    tail_rounds=3,
+    tail_seconds=1.5,
     suite_tests=100,
     suite_repeats=1,
 )
