@@ -3,8 +3,9 @@
 Each run is a fresh process (`python memory.py COLLECTION PATH CALLS MAX_CALLS`
 prints one JSON line) that calls the mock's WSGI app in-process, CALLS times,
 with a real request environ: the same code path as over HTTP, minus the socket,
-so that 100,000 calls take seconds. RSS is read after the log first fills up
-and again at the end: a bounded log keeps the two close. The collection's idle
+so that 100,000 calls take seconds. RSS is read when the log first fills up,
+halfway through the calls after that, and at the end: with a bounded log the last
+half of the calls adds nothing. The collection's idle
 footprint is the RSS the built server adds to the interpreter and its imports.
 """
 
@@ -61,7 +62,12 @@ def measure_once(collection: str, path: str, calls: int, max_calls: int) -> dict
         call()
     gc.collect()
     full = rss_mb()
-    for _ in range(calls - max_calls - WARM_UP):
+    rest = calls - max_calls - WARM_UP
+    for _ in range(rest // 2):
+        call()
+    gc.collect()
+    middle = rss_mb()  # the log has been full for a while: what follows should add nothing
+    for _ in range(rest - rest // 2):
         call()
     gc.collect()
     end = rss_mb()
@@ -78,6 +84,7 @@ def measure_once(collection: str, path: str, calls: int, max_calls: int) -> dict
         "end_mb": end,
         "growth_at_cap_mb": full - base,
         "growth_end_mb": end - base,
+        "growth_last_half_mb": end - middle,
     }
 
 
