@@ -18,7 +18,7 @@ from pathlib import Path
 
 PACKAGE = "pytest_postman_mock"
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "version", "parsers", "behavior_settings", "settings"),
+    ("errors", "version", "parsers", "behavior_settings", "settings", "frozen"),
     ("collection",),
     ("engine",),
     ("calls",),

@@ -8,7 +8,7 @@ from dataclasses import InitVar, dataclass, field
 
 import pytest
 
-from pytest_postman_mock.engine.frozen import quick_init
+from pytest_postman_mock.frozen import quick_init
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,15 @@ from urllib.parse import unquote, urlencode
 
 from ..engine import paths
 from ..engine.bodies import parse_json
-from ..engine.frozen import quick_init
 from ..engine.near_misses import NearMiss
+from ..frozen import quick_init
 from .kinds import Kind
 from .redaction import Redactor
 
 logger = logging.getLogger("pytest_postman_mock")
 
 
-@quick_init  # one per request: see engine/frozen.py
+@quick_init  # one per request: see frozen.py
 @dataclass(frozen=True)
 class Call:
     """One request to the mock and the response it got (Postman's call-log row, richer)."""

@@ -11,10 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..frozen import quick_init
+
 Pairs = tuple[tuple[str, str], ...]
 """Ordered key/value pairs; keys may repeat (headers, query, form fields)."""
 
 
+@quick_init  # tens of thousands per large collection: see frozen.py
 @dataclass(frozen=True)
 class Variable:
     """One `{{key}}` definition from a collection, folder, item or environment."""
@@ -23,6 +26,7 @@ class Variable:
     value: str
 
 
+@quick_init  # tens of thousands per large collection: see frozen.py
 @dataclass(frozen=True)
 class UrlTemplate:
     """A request URL as the collection wrote it, before variables are substituted.
@@ -45,6 +49,7 @@ class GraphQLBody:
     operation_name: str | None = None
 
 
+@quick_init  # tens of thousands per large collection: see frozen.py
 @dataclass(frozen=True)
 class Body:
     """A saved request body in one of Postman's modes.
@@ -61,6 +66,7 @@ class Body:
     language: str | None = None
 
 
+@quick_init  # tens of thousands per large collection: see frozen.py
 @dataclass(frozen=True)
 class RequestSpec:
     """The request side of an example (its `originalRequest`)."""
@@ -71,6 +77,7 @@ class RequestSpec:
     body: Body | None = None
 
 
+@quick_init  # tens of thousands per large collection: see frozen.py
 @dataclass(frozen=True)
 class Example:
     """One saved response, with the request it answers and where it came from."""
@@ -96,6 +103,7 @@ class Example:
         return " / ".join((*self.folders, self.item_name, self.name))
 
 
+@quick_init  # tens of thousands per large collection: see frozen.py
 @dataclass(frozen=True)
 class Item:
     """A request of the collection and its saved examples."""

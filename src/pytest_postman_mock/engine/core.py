@@ -16,9 +16,9 @@ from typing import Callable, Optional
 
 from ..collection import Collection, Environment, load_collection, load_environment
 from ..collection.model import Example, RequestSpec, UrlTemplate
+from ..frozen import quick_init
 from ..settings import MockSettings
 from .collector import loading
-from .frozen import quick_init
 from .helpers import HELPERS, HelperCall, resolve_helper
 from .hints import hints
 from .index import CompiledExample, ExampleIndex

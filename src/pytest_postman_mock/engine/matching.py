@@ -21,10 +21,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..frozen import quick_init
 from ..settings import MockSettings
 from . import paths
 from .bodies import body_matches, same_body
-from .frozen import quick_init
 from .fuzzy_index import FuzzyBucket
 from .index import Captures, CompiledExample, ExampleIndex, blank_pattern, literal_keys
 from .paths import Segment, Wildcard

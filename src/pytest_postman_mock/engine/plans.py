@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from ..collection.model import Example
 from ..collection.statuses import reason_phrase
 from ..errors import SettingsError
-from .frozen import quick_init
+from ..frozen import quick_init
 from .templating import RenderContext, Template, header_safe
 from .variables import TooLarge
 

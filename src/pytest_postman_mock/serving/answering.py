@@ -3,7 +3,7 @@
 Both are made once per request, so building them is kept to what every call needs:
 the example's names and labels are joined once per example (not once per call), and
 the frozen dataclasses made per call (`Call`, `Match`, `Outcome`, `Rendered`) are set up
-by `engine.frozen.quick_init`.
+by `frozen.quick_init`.
 """
 
 from __future__ import annotations
