@@ -3,7 +3,6 @@ seeds, strict mode and fuzzy matches."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from pytest_postman_mock.parsers import SEED_LIMIT
 from pytest_postman_mock.settings import parse
 
 from . import builders
+from .support_ports import free_port_pair
 
 pytest_plugins = ["pytester"]
 
@@ -33,23 +33,6 @@ def write_api(folder: Path) -> Path:
         variables={"who": "collection"},
     )
     return builders.write(folder / "api.postman_collection.json", doc)
-
-
-def free_port_pair() -> int:
-    """A port that is free, with the next one free too (pytest-xdist's gw1 takes port + 1)."""
-    for _ in range(50):
-        with socket.socket() as first:
-            first.bind(("127.0.0.1", 0))
-            port = first.getsockname()[1]
-            if port >= 65535:
-                continue
-            with socket.socket() as second:
-                try:
-                    second.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-        return int(port)
-    raise AssertionError("no two consecutive free ports")
 
 
 FIXED_PORT_TESTS = """

@@ -13,6 +13,7 @@ from pytest_postman_mock import MockServer
 from pytest_postman_mock.errors import PostmanMockError
 
 from . import builders, upstream
+from .support_ports import free_port
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_connections_to_the_target_are_reused(
 
 
 def test_a_target_that_refuses_answers_502_in_postmans_shape(api: Path) -> None:
-    down = f"http://127.0.0.1:{upstream.free_port()}"
+    down = f"http://127.0.0.1:{free_port()}"
     with MockServer(api, proxy=down) as mock:
         answer = requests.get(mock.url + "/users/1")
         call = mock.calls.last

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import random
-import socket
 from pathlib import Path
 
 import pytest
+
+from .support_ports import free_port_pair
 
 TESTS = """
     import os, requests
@@ -16,20 +16,6 @@ TESTS = """
         with open(os.path.join({out!r}, "{n}.txt"), "w") as f:
             f.write(os.environ.get("PYTEST_XDIST_WORKER", "") + " " + postman_mock.url)
 """
-
-
-def free_port_pair() -> int:
-    """A port P with P and P + 1 both free, below Linux's ephemeral range (32768 up), so
-    that no other test's port-0 server can take P + 1 in the meantime."""
-    for port in random.sample(range(20_000, 32_000, 2), 200):
-        try:
-            with socket.socket() as first, socket.socket() as second:
-                first.bind(("127.0.0.1", port))
-                second.bind(("127.0.0.1", port + 1))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no free pair of ports")
 
 
 def test_two_workers_with_a_fixed_port(pytester: pytest.Pytester, users_api: Path) -> None:
