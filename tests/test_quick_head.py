@@ -90,10 +90,13 @@ def test_a_quick_head_is_what_h11_reads(data: bytes) -> None:
 
 
 def test_a_plain_head_takes_the_quick_path_and_leaves_the_next_request() -> None:
-    quick = quick_head(PLAIN, LIMIT)
+    quick = quick_head(bytearray(PLAIN), LIMIT)  # the connection's buffer is a bytearray
     assert quick is not None
     request, size = quick
     assert (request.method, request.target) == (b"GET", b"/users/1?x=%20")
+    assert {type(part) for part in (request.method, request.target, request.http_version)} == {
+        bytes
+    }
     assert list(request.headers.raw_items()) == [
         (b"Host", b"x"),
         (b"Accept", b"*/*"),
@@ -118,3 +121,9 @@ def test_a_plain_head_takes_the_quick_path_and_leaves_the_next_request() -> None
 )
 def test_anything_but_a_plain_whole_head_is_left_to_h11(data: bytes) -> None:
     assert quick_head(data, LIMIT) is None
+
+
+def test_a_head_longer_than_the_limit_is_left_to_h11() -> None:
+    head = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert quick_head(head, len(head) - 4) is not None  # the limit leaves out the blank line
+    assert quick_head(head, len(head) - 5) is None
