@@ -52,6 +52,8 @@ class MockSession:
         """Engines for tests whose settings differ from their fixed-port server's."""
         self.report_path: Path | None = None
         """Where `--postman-mock-report` wrote, once it has."""
+        self.unmarked: TestSetup | None = None
+        """The setup of every test without a marker, merged (and its files found) once."""
         self.worker_records: list[list[dict[str, Any]]] = []
         """What pytest-xdist workers reported back (in the controller)."""
         worker = getattr(config, "workerinput", {}).get("workerid", "")
@@ -83,8 +85,13 @@ class MockSession:
 
     def setup_for(self, item: pytest.Item) -> TestSetup:
         """The merged settings for one test (its markers over the command line over ini)."""
+        marks = list(item.iter_markers("postman_mock"))
+        if not marks:  # the same for every such test: merged once it merges without an error
+            if self.unmarked is None:
+                self.unmarked = combine(self.global_layers)
+            return self.unmarked
         layers = list(self.global_layers)
-        for mark in reversed(list(item.iter_markers("postman_mock"))):
+        for mark in reversed(marks):
             origin = f"@pytest.mark.postman_mock on {item.nodeid}"
             values = marker_values(mark.args, mark.kwargs, origin)
             bases = [Path(item.path).parent, self.config.rootpath]

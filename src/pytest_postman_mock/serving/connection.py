@@ -1,6 +1,7 @@
 """The threaded HTTP server: Werkzeug's, with a bounded number of connections.
 
-Each connection is served by `wire.WireHandler` in its own thread. At most
+Each connection is served by `wire.WireHandler` in a thread of its own, kept for the
+next connection once it is done (`workers`). At most
 `max_connections` are open at once: past the cap, the connection that has waited
 longest for a request head is closed to make room (a slow or idle client loses its
 slot to one that is ready), and when none is waiting the newcomer gets a prompt 503
@@ -25,6 +26,7 @@ from .app import MockApp
 from .refusals import busy
 from .tls import ServerTLS
 from .turns import Turnstile
+from .workers import Workers
 
 OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 BACKOFF_FIRST = 0.01
@@ -55,6 +57,8 @@ class MockHTTPServer(ThreadedWSGIServer):
         self._busy = busy(settings.max_connections)
         self.evicted = 0
         self.turned_away = 0
+        self.workers = Workers("postman-mock-connection")
+        """The connections' threads, kept for the next connection until `close_connections`."""
         self.turnstile = Turnstile()
         """Whose turn it is to work on a request (see `turns`)."""
         self.tls: ServerTLS | None = None
@@ -114,7 +118,7 @@ class MockHTTPServer(ThreadedWSGIServer):
             with contextlib.suppress(OSError):
                 victim.shutdown(socket.SHUT_RDWR)
         try:
-            super().process_request(request, client_address)
+            self.workers.run(lambda: self.process_request_thread(request, client_address))
         except RuntimeError:  # no thread to be had: the client gets a closed connection
             _log.warning("could not start a thread for a connection", exc_info=True)
             self.shutdown_request(request)
@@ -140,8 +144,10 @@ class MockHTTPServer(ThreadedWSGIServer):
         _log.debug("connection from %s failed", client_address, exc_info=True)
 
     def close_connections(self) -> None:
-        """End every open connection now (idle keep-alive ones would otherwise linger)."""
+        """End every open connection now (idle keep-alive ones would otherwise linger), and
+        let the threads kept for the next one end."""
         self.stopping.set()
+        self.workers.close()
         with self._open_lock:
             connections = list(self._open)
         for connection in connections:
