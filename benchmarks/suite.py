@@ -76,6 +76,23 @@ def _sources(tests: int) -> dict[str, str]:
     return found
 
 
+def write_project(project: Path, collection: Path, tests: int) -> list[str]:
+    """Write the suite's test files and pytest.ini into `project`, with the bytecode and
+    assertion-rewrite caches warm, as users have them; the tools written."""
+    (project / "pytest.ini").write_text(f"[pytest]\npostman_mock_collection = {collection}\n")
+    sources = _sources(tests)
+    for tool, text in sources.items():
+        (project / f"test_{tool}.py").write_text(text)
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:randomly"],
+        cwd=project,
+        capture_output=True,
+        timeout=900,
+        check=False,
+    )
+    return list(sources)
+
+
 def _run(folder: Path, test_file: str) -> tuple[float, float]:
     return pytest_seconds(folder, test_file, "-p", "no:randomly")
 
@@ -85,18 +102,7 @@ def run(folder: Path, repeats: int, tests: int = TESTS) -> dict[str, Any]:
     collection = gen_collections.write(SIZE, folder)
     with tempfile.TemporaryDirectory(prefix="postman-mock-suite-") as name:
         project = Path(name)
-        (project / "pytest.ini").write_text(f"[pytest]\npostman_mock_collection = {collection}\n")
-        sources = _sources(tests)
-        for tool, text in sources.items():
-            (project / f"test_{tool}.py").write_text(text)
-        # warm the bytecode and assertion-rewrite caches, as users have them
-        subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:randomly"],
-            cwd=project,
-            capture_output=True,
-            timeout=900,
-            check=False,
-        )
+        sources = write_project(project, collection, tests)
         runs: dict[str, list[tuple[float, float]]] = {tool: [] for tool in sources}
         for _ in range(repeats):
             for tool in sources:
