@@ -75,6 +75,12 @@ def table(results: dict[str, Any]) -> str:
         )
     for name, why in results.get("unavailable", {}).items():
         lines.append(f"| {_cell(name)}: not measured | | {_cell(why.splitlines()[0])} | |")
+    missed = [
+        goal["target"].removeprefix("goal: ")
+        for goal in results["targets"]
+        if goal["target"].startswith("goal: ") and not goal["passed"]
+    ]
+    lines += ["", f"Missed in this run: {'; '.join(missed)}." if missed else "Every goal met."]
     return "\n".join(lines)
 
 
