@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from pytest_postman_mock import MockServer
+from pytest_postman_mock.serving.workers import MOST_KEPT
 
 from .conftest import poll
 from .rawhttp import parse_replies
@@ -175,7 +176,8 @@ def test_a_thousand_idle_and_slow_connections_leave_normal_clients_served(
         spent = (cpu.ru_utime - usage.ru_utime) + (cpu.ru_stime - usage.ru_stime)
         elapsed = time.monotonic() - wall
         assert answered == 50
-        assert threading.active_count() <= threads_before + cap + 8
+        # a thread per open connection, and at most MOST_KEPT waiting for the next one
+        assert threading.active_count() <= threads_before + cap + MOST_KEPT + 8
         with capsys.disabled():
             print(
                 f"\n[limits] 1000 idle/slow connections, cap {cap}: held {idle_wall:.2f} s "
