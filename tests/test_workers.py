@@ -19,6 +19,13 @@ DEADLINE = 10.0
 CLOSE = {"Connection": "close"}
 
 
+@pytest.fixture
+def patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept threads wait longer than any test takes (however slow the machine), until
+    `close` ends them."""
+    monkeypatch.setattr(workers_module, "KEEP_SECONDS", 60.0)
+
+
 def run_and_note(workers: Workers) -> threading.Thread:
     """Run one job; the thread that ran it, once it has."""
     ran: list[threading.Thread] = []
@@ -33,7 +40,7 @@ def run_and_note(workers: Workers) -> threading.Thread:
     return ran[0]
 
 
-def test_a_finished_thread_runs_the_next_job() -> None:
+def test_a_finished_thread_runs_the_next_job(patient: None) -> None:
     workers = Workers("test-worker")
     first = run_and_note(workers)
     assert poll(lambda: workers.waiting == 1, DEADLINE)
@@ -51,7 +58,7 @@ def test_a_kept_thread_ends_when_its_wait_runs_out(monkeypatch: pytest.MonkeyPat
     assert run_and_note(workers) is not first  # a new thread for the next job
 
 
-def test_at_most_so_many_threads_are_kept() -> None:
+def test_at_most_so_many_threads_are_kept(patient: None) -> None:
     workers = Workers("test-worker")
     release = threading.Event()
     started = threading.Semaphore(0)
@@ -83,7 +90,9 @@ def test_a_closed_pool_keeps_no_thread() -> None:
     assert workers.waiting == 0
 
 
-def test_the_server_serves_a_new_connection_in_the_last_ones_thread(users_api: Path) -> None:
+def test_the_server_serves_a_new_connection_in_the_last_ones_thread(
+    users_api: Path, patient: None
+) -> None:
     seen: list[threading.Thread] = []
 
     def note_thread(request, example, response):  # type: ignore[no-untyped-def]
