@@ -28,6 +28,8 @@ FIELDS = [
     b"Accept: */*",
     b"User-Agent:\tclient/1.0\t",
     b"X-Empty:",
+    b"X-Blank:   ",
+    b"X-Tabs:\t \t",
     b"X-Spaces: a  b ",
     b"Content-Length: 0",
     b"Transfer-Encoding: chunked",
@@ -127,3 +129,19 @@ def test_a_head_longer_than_the_limit_is_left_to_h11() -> None:
     head = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
     assert quick_head(head, len(head) - 4) is not None  # the limit leaves out the blank line
     assert quick_head(head, len(head) - 5) is None
+
+
+def test_blank_values_before_a_failing_field_cost_no_search() -> None:
+    """A head that fails after many blank-valued fields is refused in one pass: a pattern
+    with more than one way to match a blank value would try every combination of them
+    (doubling with each field) and hold the interpreter meanwhile. A regression never
+    returns."""
+    blanks = b"X: " + b" " * 16 + b"\r\n"
+    hostile = b"GET / HTTP/1.1\r\nHost: x\r\n" + blanks * 40 + b"X-User: Jos\xc3\xa9\r\n\r\n"
+    assert quick_head(hostile, LIMIT) is None  # the UTF-8 value: h11 reads it
+    unfinished = b"GET / HTTP/1.1\r\nHost: x\r\n" + blanks * 40
+    assert quick_head(unfinished, LIMIT) is None  # no blank line yet
+    whole = unfinished + b"\r\n"
+    quick = quick_head(whole, LIMIT)
+    assert quick is not None
+    assert list(quick[0].headers.raw_items())[1:3] == [(b"X", b""), (b"X", b"")]

@@ -4,6 +4,7 @@ end once nobody needs them (a wait runs out, or the server closes)."""
 from __future__ import annotations
 
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,77 @@ def test_a_finished_thread_runs_the_next_job(patient: None) -> None:
     first = run_and_note(workers)
     assert poll(lambda: workers.waiting == 1, DEADLINE)
     assert run_and_note(workers) is first
+    workers.close()
+    assert poll(lambda: not first.is_alive(), DEADLINE)
+
+
+def test_a_kept_thread_keeps_nothing_of_the_job_it_ran(patient: None) -> None:
+    done = threading.Event()
+
+    class Job:
+        """Stands for a connection's job, which holds its socket and its server."""
+
+        def __call__(self) -> None:
+            done.set()
+
+    workers = Workers("test-worker")
+    job = Job()
+    gone = weakref.ref(job)
+    workers.run(job)
+    del job
+    assert done.wait(DEADLINE)
+    assert poll(lambda: workers.waiting == 1, DEADLINE)
+    assert poll(lambda: gone() is None, DEADLINE)  # freed while the thread waits on
+    workers.close()
+
+
+def test_a_job_handed_over_as_the_wait_runs_out_still_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`run` takes a waiting thread's slot just as that thread's wait runs out, and hands
+    the job over only after the thread has seen its slot gone: the job must still run."""
+    workers = Workers("test-worker")
+    second = threading.Event()
+
+    class RacingSlot(workers_module._Slot):
+        def __init__(self) -> None:
+            super().__init__()
+            self.wake = RacingLock(self)  # type: ignore[assignment]
+            self.wake.acquire()
+
+    class RacingLock:
+        """The slot's wake lock: its first timed wait runs out as `run` takes the slot."""
+
+        def __init__(self, slot: RacingSlot) -> None:
+            self._lock = threading.Lock()
+            self._slot = slot
+            self.raced = False
+            self.waits_for_the_job = threading.Event()
+
+        def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+            if timeout != -1 and not self.raced:
+                self.raced = True
+                with workers._lock:  # what `run` does first: the slot is taken
+                    workers._waiting.remove(self._slot)
+                worker = threading.current_thread()
+                threading.Thread(target=self.hand_over, args=(worker,)).start()
+                return False
+            if self.raced:
+                self.waits_for_the_job.set()
+            return self._lock.acquire(blocking, timeout)
+
+        def hand_over(self, worker: threading.Thread) -> None:
+            """What `run` does next, once the worker waits for the job (or has ended)."""
+            poll(lambda: self.waits_for_the_job.is_set() or not worker.is_alive(), DEADLINE)
+            self._slot.job = second.set
+            self._lock.release()
+
+        def release(self) -> None:
+            self._lock.release()
+
+    monkeypatch.setattr(workers_module, "_Slot", RacingSlot)
+    first = run_and_note(workers)
+    assert second.wait(DEADLINE)  # run by the thread whose wait ran out: not lost
     workers.close()
     assert poll(lambda: not first.is_alive(), DEADLINE)
 

@@ -18,7 +18,11 @@ import re
 import h11
 
 _TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_VALUE = rb"[ \t]*(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?[ \t]*"
+_VALUE = rb"[\x20-\x7e\t]*"
+"""A field's value with the spaces and tabs around it (stripped after the match): the
+same strings as RFC 9112's `OWS field-value OWS` in ASCII, written with one way only to
+match each, so that a head that fails cannot make the search backtrack through the ways
+of splitting blank values between the spaces before and after them."""
 _HEAD = re.compile(
     rb"(" + _TOKEN + rb") ([\x21-\x7e]+) HTTP/(1\.[01])\r\n"
     rb"((?:" + _TOKEN + rb":" + _VALUE + rb"\r\n)*)\r\n"

@@ -43,11 +43,14 @@ class Workers:
         """Run `job` in a thread (`RuntimeError` when no thread can be started)."""
         with self._lock:
             slot = self._waiting.pop() if self._waiting else None
-        if slot is None:
-            threading.Thread(target=self._work, args=(job,), name=self._name, daemon=True).start()
+        if slot is not None:
+            slot.job = job
+            slot.wake.release()
             return
-        slot.job = job
-        slot.wake.release()
+        slot = _Slot()
+        slot.job = job  # through the slot: in the thread's arguments it, and the connection
+        # it serves, would be kept for as long as the thread lives
+        threading.Thread(target=self._work, args=(slot,), name=self._name, daemon=True).start()
 
     @property
     def waiting(self) -> int:
@@ -62,8 +65,8 @@ class Workers:
         for slot in waiting:
             slot.wake.release()
 
-    def _work(self, job: Job | None) -> None:
-        slot = _Slot()
+    def _work(self, slot: _Slot) -> None:
+        job, slot.job = slot.job, None
         while job is not None:
             job()  # the server's job handles its own errors
             job = None
