@@ -23,6 +23,7 @@ from pathlib import Path
 
 import gen_collections
 import suite
+from startup import as_users_run
 
 TOOLS = ("trivial", "ours", "httpserver", "responses")
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
@@ -33,7 +34,9 @@ def count(project: Path, tool: str) -> int:
     command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
     command += [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     command += ["-p", "no:randomly", f"test_{tool}.py"]
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        command, cwd=project, capture_output=True, text=True, timeout=1800, env=as_users_run()
+    )
     found = _REFS.search(done.stderr)
     if done.returncode != 0 or found is None:
         raise SystemExit(f"the {tool} run failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")

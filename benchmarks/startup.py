@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -21,6 +22,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PHASES = ("import_s", "load_s", "index_s", "ready_s", "total_s")
+
+
+def as_users_run() -> dict[str, str]:
+    """The environment for a child process as users have it: with bytecode caching on.
+    Some environments (CI images among them) turn it off with PYTHONDONTWRITEBYTECODE; a
+    pytest run would then compile this project's modules (installed editable, so never
+    compiled by pip) and rewrite every test file's asserts each time, a cost that falls
+    on ours and not on a peer that pip compiled."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def measure_once(collection: str, probe: str) -> dict[str, float]:
@@ -69,6 +81,7 @@ def run(collections: dict[int, Path], repeats: int) -> dict[int, dict[str, float
                 text=True,
                 timeout=300,
                 check=True,
+                env=as_users_run(),
             )
             runs[size].append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {
@@ -101,6 +114,7 @@ def pytest_seconds(folder: Path, test_file: str, *options: str) -> tuple[float, 
         text=True,
         timeout=900,
         check=False,
+        env=as_users_run(),
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import gen_collections
-from startup import pytest_seconds
+from startup import as_users_run, pytest_seconds
 
 TESTS = 500
 CALLS = 5
@@ -89,6 +89,7 @@ def write_project(project: Path, collection: Path, tests: int) -> list[str]:
         capture_output=True,
         timeout=900,
         check=False,
+        env=as_users_run(),
     )
     return list(sources)
 
